@@ -6,6 +6,8 @@ public enum FormulaCompiler {
     public static func compile(
         _ text: String, at location: SourceLocation, scope: FormulaScope
     ) throws(FormulaError) -> CompiledFormula {
-        fatalError("not yet")
+        let syntax = try FormulaParser.parse(text, at: location)
+        let root = try FormulaTypeChecker(scope: scope, characters: Array(text)).check(syntax)
+        return CompiledFormula(text: text, location: location, root: root)
     }
 }

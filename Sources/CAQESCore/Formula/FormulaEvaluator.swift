@@ -1,4 +1,8 @@
 /// Evaluates compiled formulas for one establishment.
+///
+/// Population statistics (`q1`, `median`, `pooled_ratio`…) are memoised in the
+/// `PopulationStatisticsCache` passed here or exposed by the context; without one they are
+/// recomputed for every establishment (correct, but quadratic over a population).
 public enum FormulaEvaluator {
     /// Evaluates `formula` for `context.subject`, with its explanation tree.
     ///
@@ -7,13 +11,32 @@ public enum FormulaEvaluator {
     public static func evaluate(
         _ formula: CompiledFormula, in context: some FormulaContext
     ) throws(FormulaError) -> Evaluation {
-        fatalError("not yet")
+        try evaluate(formula, in: context, cache: nil)
+    }
+
+    /// `evaluate(_:in:)` with an explicit statistics cache shared across the population.
+    public static func evaluate(
+        _ formula: CompiledFormula, in context: some FormulaContext, cache: PopulationStatisticsCache?
+    ) throws(FormulaError) -> Evaluation {
+        let (value, explanation) = try run(formula, context, explain: true, cache: cache)
+        return Evaluation(value: value, explanation: explanation!)
     }
 
     /// Evaluates `formula` without building the explanation: the fast path for bulk runs.
     public static func value(
-        of formula: CompiledFormula, in context: some FormulaContext
+        of formula: CompiledFormula, in context: some FormulaContext, cache: PopulationStatisticsCache? = nil
     ) throws(FormulaError) -> FormulaValue {
-        fatalError("not yet")
+        try run(formula, context, explain: false, cache: cache).0
+    }
+
+    private static func run(
+        _ formula: CompiledFormula, _ context: some FormulaContext, explain: Bool, cache: PopulationStatisticsCache?
+    ) throws(FormulaError) -> (FormulaValue, Explanation?) {
+        var interpreter = FormulaInterpreter(explain: explain, cache: cache ?? context.statisticsCache)
+        let outcome = try interpreter.eval(formula.root, context, year: context.year)
+        guard interpreter.missing.isEmpty, let value = outcome.value else {
+            throw .missingValues(subject: context.subject, interpreter.missing.sorted())
+        }
+        return (value, outcome.explanation)
     }
 }

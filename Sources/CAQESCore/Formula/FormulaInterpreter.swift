@@ -1,0 +1,153 @@
+import Foundation
+
+/// Walks a compiled formula for one establishment.
+///
+/// A missing measure value yields "no value" for every expression above it and is recorded, so
+/// that one evaluation reports every missing input at once; it is never read as zero.
+/// `and`/`or` evaluate both sides (missing on either side makes the result missing); `if` and
+/// `safe_div` evaluate only the branch they need once the condition or divisor is known.
+struct FormulaInterpreter {
+    struct Outcome {
+        var value: FormulaValue?
+        var explanation: Explanation?
+    }
+
+    let explain: Bool
+    let cache: PopulationStatisticsCache?
+    var missing: Set<MissingValue> = []
+
+    init(explain: Bool, cache: PopulationStatisticsCache?) {
+        self.explain = explain
+        self.cache = cache
+    }
+
+    /// Renders a value for an explanation; nil reads "manquante".
+    static func render(_ value: FormulaValue?, percent: Bool = false, computed: Bool = true) -> String {
+        guard let value else { return "manquante" }
+        return FrenchNumberFormat.render(value, percent: percent, computed: computed)
+    }
+
+    /// The calendar year a relative year points at, `year` being the (possibly shifted) `N`.
+    func resolve(_ ref: YearRef, _ context: any FormulaContext, year: Int, at node: FormulaNode) throws(FormulaError) -> Int {
+        switch ref {
+        case .n(let offset):
+            return year + offset
+        case .ref(let offset):
+            guard let reference = context.referenceYear else {
+                throw .noReferenceYear(subject: context.subject, node.location)
+            }
+            return reference + offset
+        }
+    }
+
+    mutating func eval(_ node: FormulaNode, _ context: any FormulaContext, year: Int) throws(FormulaError) -> Outcome {
+        switch node.kind {
+        case .literal(let value, let percent), .parameter(_, let value, let percent):
+            return Outcome(value: value, explanation: explain
+                ? Explanation(label: node.text, value: Self.render(value, percent: percent, computed: false),
+                              parenthesized: node.parenthesized)
+                : nil)
+
+        case .measure(let ref):
+            let measureYear = try resolve(ref.yearOffset, context, year: year, at: node)
+            let found = context.value(of: ref.code, year: measureYear)
+            if found == nil { missing.insert(MissingValue(code: ref.code, year: measureYear)) }
+            if let found, found.value.type != node.type {
+                throw .type(node.location, "la mesure « \(ref.code) » (\(measureYear)) de l'établissement "
+                    + "\(context.subject) vaut « \(Self.render(found.value, computed: false)) », "
+                    + "\(node.type.french) était attendu")
+            }
+            return Outcome(value: found?.value, explanation: explain
+                ? Explanation(label: node.text, value: Self.render(found?.value, computed: false),
+                              source: found?.source, measure: ref.code, year: measureYear,
+                              parenthesized: node.parenthesized)
+                : nil)
+
+        case .formula(_, let compiled, let shift):
+            let formulaYear = try shift.map { (s: YearRef) throws(FormulaError) -> Int in
+                try resolve(s, context, year: year, at: node)
+            } ?? year
+            let inner = try eval(compiled.root, context, year: formulaYear)
+            return Outcome(value: inner.value, explanation: explain
+                ? Explanation(label: node.text, value: Self.render(inner.value),
+                              children: inner.explanation.map { [$0] } ?? [], parenthesized: node.parenthesized)
+                : nil)
+
+        case .negate(let operand):
+            let inner = try eval(operand, context, year: year)
+            var value: FormulaValue?
+            if case .number(let d)? = inner.value { value = .number(-d) }
+            return composite(node, value, .prefix, "−", [inner])
+
+        case .not(let operand):
+            let inner = try eval(operand, context, year: year)
+            var value: FormulaValue?
+            if case .boolean(let b)? = inner.value { value = .boolean(!b) }
+            return composite(node, value, .prefix, "non ", [inner])
+
+        case .binary(let op, let a, let b):
+            let left = try eval(a, context, year: year)
+            let right = try eval(b, context, year: year)
+            var value: FormulaValue?
+            if let l = left.value, let r = right.value {
+                value = try Self.apply(op, l, r, context: context, at: node)
+            }
+            return composite(node, value, .infix, op.symbol, [left, right])
+
+        case .call(let function, let arguments, let byCategory):
+            return try call(function, arguments, byCategory: byCategory, node: node, context, year: year)
+        }
+    }
+
+    /// The outcome of an operator or function node, explained by its operands.
+    func composite(
+        _ node: FormulaNode, _ value: FormulaValue?, _ form: Explanation.Form, _ symbol: String,
+        _ children: [Outcome], source: String? = nil
+    ) -> Outcome {
+        guard explain else { return Outcome(value: value, explanation: nil) }
+        return Outcome(value: value, explanation: Explanation(
+            label: node.text, value: Self.render(value), source: source,
+            children: children.compactMap(\.explanation),
+            form: form, symbol: symbol, parenthesized: node.parenthesized))
+    }
+
+    static func apply(
+        _ op: BinaryOperator, _ l: FormulaValue, _ r: FormulaValue, context: any FormulaContext, at node: FormulaNode
+    ) throws(FormulaError) -> FormulaValue {
+        switch (op, l, r) {
+        case (.add, .number(let x), .number(let y)): return .number(x + y)
+        case (.subtract, .number(let x), .number(let y)): return .number(x - y)
+        case (.multiply, .number(let x), .number(let y)): return .number(x * y)
+        case (.divide, .number(let x), .number(let y)):
+            guard y != 0 else { throw .divisionByZero(subject: context.subject, node.location) }
+            return .number(x / y)
+        case (.and, .boolean(let x), .boolean(let y)): return .boolean(x && y)
+        case (.or, .boolean(let x), .boolean(let y)): return .boolean(x || y)
+        case (.equal, _, _): return .boolean(l == r)
+        case (.notEqual, _, _): return .boolean(l != r)
+        case (.less, _, _), (.lessOrEqual, _, _), (.greater, _, _), (.greaterOrEqual, _, _):
+            let order: ComparisonResult
+            switch (l, r) {
+            case (.number(let x), .number(let y)): order = x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
+            case (.grade(let x), .grade(let y)): order = gradeOrder(x, y)
+            default: throw .type(node.location, "on ne peut pas ordonner \(l.type.french) et \(r.type.french)")
+            }
+            let holds = switch op {
+            case .less: order == .orderedAscending
+            case .lessOrEqual: order != .orderedDescending
+            case .greater: order == .orderedDescending
+            default: order != .orderedAscending
+            }
+            return .boolean(holds)
+        default:
+            throw .type(node.location, "opération « \(op.rawValue) » impossible entre \(l.type.french) et \(r.type.french)")
+        }
+    }
+
+    /// Grades are ordinal with A best (D11): 'A' > 'B' > 'C' > 'D', so `grade >= target` means
+    /// "at least as good as the target".
+    static func gradeOrder(_ x: Character, _ y: Character) -> ComparisonResult {
+        // Letters run the other way: 'A' has the smallest code and the highest rank.
+        x == y ? .orderedSame : x < y ? .orderedDescending : .orderedAscending
+    }
+}
