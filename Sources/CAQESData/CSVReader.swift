@@ -59,7 +59,7 @@ public final class CSVReader {
     public init(source: some CSVByteSource, dialect: CSVDialect? = nil, chunkSize: Int = 1 << 20) throws(CSVError) {
         self.source = source
         self.totalBytes = source.totalBytes
-        self.buffer = .allocate(byteCount: max(chunkSize, 16), alignment: 8)
+        self.buffer = .allocate(byteCount: max(chunkSize, 1), alignment: 8)
         self.bounds = .allocate(capacity: 2 * boundsCapacity)
         // Placeholder until the sample is read; `let` must be set before any method call.
         var chosen = dialect ?? CSVDialect()
