@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "caqes",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "caqes", targets: ["caqes"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // Pure domain: Foundation (and a YAML parser for catalogue text) only.
+        .target(
+            name: "CAQESCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // Fast readers: CSV (encodings, separators, decimal comma), claims aggregation.
+        .target(
+            name: "CAQESData",
+            dependencies: ["CAQESCore"]
+        ),
+        .target(
+            name: "App",
+            dependencies: [
+                "CAQESCore",
+                "CAQESData",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(name: "caqes", dependencies: ["App"]),
+        .testTarget(name: "CAQESCoreTests", dependencies: ["CAQESCore"]),
+        .testTarget(name: "CAQESDataTests", dependencies: ["CAQESData"]),
+        .testTarget(
+            name: "AppTests",
+            dependencies: [
+                "App",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

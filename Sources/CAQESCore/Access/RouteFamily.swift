@@ -1,0 +1,24 @@
+/// The families of pages and API routes, for the role × route access matrix.
+public enum RouteFamily: String, Sendable, CaseIterable, Hashable {
+    /// Establishments: list, detail, CSV export (scoped).
+    case registry
+    /// The JSON API for establishments (scoped, bearer token).
+    case registryAPI
+    /// Own account: password change, API tokens.
+    case account
+    /// User administration.
+    case users
+    /// The audit trail.
+    case audit
+    /// Imports of reference data (FINESS, legal status).
+    case referenceImports
+
+    /// Whether a role may use this family at all (403 otherwise). Records inside a family are
+    /// further limited by `AccessScope` (404 outside it).
+    public func allows(_ role: Role) -> Bool {
+        switch self {
+        case .registry, .registryAPI, .account: true
+        case .users, .audit, .referenceImports: role == .admin
+        }
+    }
+}

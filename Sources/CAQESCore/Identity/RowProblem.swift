@@ -1,0 +1,21 @@
+/// One problem in one row of an input file, reported as
+/// `ligne N, colonne C : valeur « … » — raison` (D22: French, says what and where).
+public struct RowProblem: Error, Equatable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// 1-based line number in the file (the header is line 1).
+    public let line: Int
+    /// Column name as it appears in the header (or its 1-based number when there is none).
+    public let column: String
+    public let value: String
+    public let reason: String
+
+    public init(line: Int, column: String, value: String, reason: String) {
+        self.line = line
+        self.column = column
+        self.value = value
+        self.reason = reason
+    }
+
+    public var description: String {
+        "ligne \(line), colonne \(column) : valeur « \(value) » — \(reason)"
+    }
+}
