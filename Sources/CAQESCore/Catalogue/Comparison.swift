@@ -1,0 +1,52 @@
+import Foundation
+
+/// A comparison between two values of the same type.
+///
+/// Grades are ordinal with `A` best (D11): `>=` reads "at least as good as".
+public enum Comparison: String, Sendable, Hashable, Codable, CaseIterable {
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case less = "<"
+    case lessOrEqual = "<="
+    case equal = "="
+
+    /// As shown to users: `≥`, `≤`…
+    public var symbol: String {
+        switch self {
+        case .greater: ">"
+        case .greaterOrEqual: "≥"
+        case .less: "<"
+        case .lessOrEqual: "≤"
+        case .equal: "="
+        }
+    }
+
+    /// Whether `lhs comparison rhs` holds; nil when the two values cannot be compared.
+    public func holds(_ lhs: FormulaValue, _ rhs: FormulaValue) -> Bool? {
+        let order: Int
+        switch (lhs, rhs) {
+        case let (.number(a), .number(b)):
+            order = a < b ? -1 : (a > b ? 1 : 0)
+        case let (.grade(a), .grade(b)):
+            // "A" is the best grade: a smaller letter compares greater.
+            order = a == b ? 0 : (a < b ? 1 : -1)
+        case let (.boolean(a), .boolean(b)):
+            guard self == .equal else { return nil }
+            return a == b
+        default:
+            return nil
+        }
+        switch self {
+        case .greater: return order > 0
+        case .greaterOrEqual: return order >= 0
+        case .less: return order < 0
+        case .lessOrEqual: return order <= 0
+        case .equal: return order == 0
+        }
+    }
+
+    /// Whether values of `type` can be compared this way.
+    public func accepts(_ type: FormulaType) -> Bool {
+        type != .boolean || self == .equal
+    }
+}
