@@ -1,0 +1,66 @@
+extension EvaluationProcedure {
+    /// Something that happens to an evaluation; the date it happens is the transition's `now`.
+    public enum Event: Hashable, Sendable {
+        /// The establishment starts entering its self-assessment.
+        case startSelfAssessment
+        /// The establishment submits its self-assessment, evidence and action plans.
+        case submitSelfAssessment
+        /// The DG ARS sends a decision: first (results, eligibility), second (amount), final.
+        case notifyDecision
+        /// Proof that the establishment received the decision (D19).
+        case recordReceipt(ReceiptProof)
+        /// Written observations, with or without a hearing request.
+        case receiveObservations(hearingRequested: Bool)
+        /// The ARS records the hearing; `newLastDay` nil means the default (7 days after, D18).
+        case recordHearing(heldOn: LocalDate, newLastDay: LocalDate?)
+        /// The contradictory period is over.
+        case expire
+        /// The campaign is closed for this establishment.
+        case close
+
+        /// The kind of event, without its data: what the event log stores and tests enumerate.
+        public enum Kind: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+            case startSelfAssessment = "start_self_assessment"
+            case submitSelfAssessment = "submit_self_assessment"
+            case notifyDecision = "notify_decision"
+            case recordReceipt = "record_receipt"
+            case receiveObservations = "receive_observations"
+            case recordHearing = "record_hearing"
+            case expire = "expire"
+            case close = "close"
+
+            /// Reads a stored event name.
+            public static func parse(_ text: String) throws(ProcedureError) -> Kind {
+                guard let kind = Kind(rawValue: text) else { throw .unknownEvent(text) }
+                return kind
+            }
+
+            /// French label, as pages, the event log and errors show it.
+            public var description: String {
+                switch self {
+                case .startSelfAssessment: return "ouverture de l'auto-évaluation"
+                case .submitSelfAssessment: return "dépôt de l'auto-évaluation"
+                case .notifyDecision: return "notification d'une décision du DG ARS"
+                case .recordReceipt: return "preuve de réception"
+                case .receiveObservations: return "observations de l'établissement"
+                case .recordHearing: return "audition de l'établissement"
+                case .expire: return "expiration du délai"
+                case .close: return "clôture de l'évaluation"
+                }
+            }
+        }
+
+        public var kind: Kind {
+            switch self {
+            case .startSelfAssessment: return .startSelfAssessment
+            case .submitSelfAssessment: return .submitSelfAssessment
+            case .notifyDecision: return .notifyDecision
+            case .recordReceipt: return .recordReceipt
+            case .receiveObservations: return .receiveObservations
+            case .recordHearing: return .recordHearing
+            case .expire: return .expire
+            case .close: return .close
+            }
+        }
+    }
+}

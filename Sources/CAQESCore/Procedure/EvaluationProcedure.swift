@@ -1,0 +1,92 @@
+/// One establishment's path through a yearly evaluation campaign (DOMAIN B.5.2, D162-16, D18, D19).
+///
+/// Path: campaign open → self-assessment → analysis → first DG ARS decision (results and
+/// eligibility) → first contradictory period (1 month from proven receipt) → answers → second
+/// decision (with the incentive amount) → second contradictory period (15 days) → answers →
+/// final decision → closed. A hearing requested in time holds a period open until the ARS records
+/// it; the ARS then sets the new deadline (default 7 days after). A value like `ContractProcedure`:
+/// the state is stored as its raw string, the periods beside it.
+public struct EvaluationProcedure: Hashable, Sendable, Codable {
+    public var state: State
+    /// Date the decision awaiting receipt, or last notified, was sent.
+    public var decisionSentOn: LocalDate?
+    public var firstPeriod: ContradictoryPeriod?
+    public var secondPeriod: ContradictoryPeriod?
+    public var selfAssessmentSubmittedOn: LocalDate?
+    public var finalDecisionOn: LocalDate?
+    public var closedOn: LocalDate?
+
+    public init(state: State = .open, decisionSentOn: LocalDate? = nil,
+                firstPeriod: ContradictoryPeriod? = nil, secondPeriod: ContradictoryPeriod? = nil,
+                selfAssessmentSubmittedOn: LocalDate? = nil, finalDecisionOn: LocalDate? = nil,
+                closedOn: LocalDate? = nil) {
+        self.state = state
+        self.decisionSentOn = decisionSentOn
+        self.firstPeriod = firstPeriod
+        self.secondPeriod = secondPeriod
+        self.selfAssessmentSubmittedOn = selfAssessmentSubmittedOn
+        self.finalDecisionOn = finalDecisionOn
+        self.closedOn = closedOn
+    }
+
+    /// The period running in the current state, if any.
+    public var currentPeriod: ContradictoryPeriod? {
+        switch state {
+        case .contradictory1: return firstPeriod
+        case .contradictory2: return secondPeriod
+        default: return nil
+        }
+    }
+
+    /// Where an evaluation stands; the raw value is what the database stores.
+    public enum State: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+        case open = "open"
+        case selfAssessment = "self_assessment"
+        case analysis = "analysis"
+        case decision1Notified = "decision1_notified"
+        case contradictory1 = "contradictory1"
+        case answers1 = "answers1"
+        case decision2Notified = "decision2_notified"
+        case contradictory2 = "contradictory2"
+        case answers2 = "answers2"
+        case finalDecision = "final_decision"
+        case closed = "closed"
+
+        /// Reads a stored state name.
+        public static func parse(_ text: String) throws(ProcedureError) -> State {
+            guard let state = State(rawValue: text) else { throw .unknownState(text) }
+            return state
+        }
+
+        /// French label, as pages and errors show it.
+        public var description: String {
+            switch self {
+            case .open: return "campagne ouverte"
+            case .selfAssessment: return "auto-évaluation en cours"
+            case .analysis: return "analyse de l'auto-évaluation"
+            case .decision1Notified: return "première décision notifiée"
+            case .contradictory1: return "première période contradictoire ouverte"
+            case .answers1: return "réponses aux observations (premier tour)"
+            case .decision2Notified: return "deuxième décision notifiée"
+            case .contradictory2: return "seconde période contradictoire ouverte"
+            case .answers2: return "réponses aux observations (second tour)"
+            case .finalDecision: return "décision définitive notifiée"
+            case .closed: return "clôturée"
+            }
+        }
+    }
+
+    /// The events that apply in `state` (pages offer only these actions).
+    public static func allowedEvents(in state: State) -> Set<Event.Kind> {
+        switch state {
+        case .open: return [.startSelfAssessment]
+        case .selfAssessment: return [.submitSelfAssessment]
+        case .analysis, .answers1, .answers2: return [.notifyDecision]
+        case .decision1Notified, .decision2Notified: return [.recordReceipt]
+        case .contradictory1, .contradictory2:
+            return [.recordReceipt, .receiveObservations, .recordHearing, .expire]
+        case .finalDecision: return [.close]
+        case .closed: return []
+        }
+    }
+}
