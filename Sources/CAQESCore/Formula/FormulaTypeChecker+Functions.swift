@@ -33,7 +33,7 @@ extension FormulaTypeChecker {
         guard positional.count >= minimum, positional.count <= maximum else {
             let wanted = minimum == maximum ? "\(minimum)"
                 : maximum == .max ? "au moins \(minimum)" : "\(minimum) à \(maximum)"
-            throw .invalid(node.location, "\(name) attend \(wanted) argument\(maximum > 1 ? "s" : ""), trouvé \(positional.count)")
+            throw .invalid(node.location, "\(name) attend \(wanted) argument\(minimum > 1 || (maximum != .max && maximum > 1) ? "s" : ""), trouvé \(positional.count)")
         }
         let checked = try positional.map { (a: SyntaxArgument) throws(FormulaError) -> FormulaNode in try check(a.value) }
 
