@@ -53,6 +53,9 @@ extension CSVReader {
         if i >= end { return eof ? .endOfData : .needMore }
         var fields = 0, innerLines = 0
         var high: UInt8 = 0
+        var highWord: UInt64 = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let sepWord = ones &* UInt64(sep), lfWord = ones &* UInt64(lf), quoteWord = ones &* UInt64(quote)
         var needsCompaction = false
 
         while true {
@@ -62,6 +65,13 @@ extension CSVReader {
                 i += 1
                 var simple = true
                 while true {
+                    while i + 8 <= end {
+                        let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                        let q = word ^ quoteWord, l = word ^ lfWord
+                        if ((q &- ones) & ~q | (l &- ones) & ~l) & highs != 0 { break }
+                        highWord |= word
+                        i += 8
+                    }
                     while i < end {
                         let c = p[i]
                         if c == quote { break }
@@ -94,6 +104,14 @@ extension CSVReader {
                     needsCompaction = true
                 }
             } else {
+                // Eight bytes at a time until a word holds the separator or LF (SWAR zero-byte test).
+                while i + 8 <= end {
+                    let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    let s = word ^ sepWord, l = word ^ lfWord
+                    if ((s &- ones) & ~s | (l &- ones) & ~l) & highs != 0 { break }
+                    highWord |= word
+                    i += 8
+                }
                 while i < end {
                     let c = p[i]
                     if c == sep || c == lf { break }
@@ -121,9 +139,9 @@ extension CSVReader {
             i += 1  // LF
             break
         }
-        if fields == 1 && b[0] >= 0 && b[0] == b[1] { return .blank(next: i) }
+        if fields == 1 && b[0] == b[1] && p[start] != quote { return .blank(next: i) }
         return .record(next: i, fields: fields, innerLines: innerLines,
-                       sawHighByte: high >= 0x80, needsCompaction: needsCompaction)
+                       sawHighByte: high >= 0x80 || highWord & highs != 0, needsCompaction: needsCompaction)
     }
 
     /// Unescapes `""` and drops the enclosing quotes of marked fields, writing over their own bytes.

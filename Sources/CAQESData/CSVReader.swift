@@ -41,8 +41,13 @@ public final class CSVReader {
     var foldedHeader: [String] = []
 
     /// Reads the file at `path`, detecting the dialect from its first chunk when `dialect` is nil.
+    /// A gzip-compressed file (`.csv.gz`) is decompressed on the fly.
     public convenience init(path: String, dialect: CSVDialect? = nil) throws(CSVError) {
-        try self.init(source: FileByteSource(path: path), dialect: dialect)
+        if GzipByteSource.isGzip(path: path) {
+            try self.init(source: GzipByteSource(path: path), dialect: dialect)
+        } else {
+            try self.init(source: FileByteSource(path: path), dialect: dialect)
+        }
     }
 
     /// Reads bytes in memory.

@@ -67,3 +67,37 @@ public enum FrenchNumber {
         return nil
     }
 }
+
+extension FrenchNumber {
+    /// Fast path for amounts in bulk files: `248.53` with `scale` 2 gives 24853, without `Decimal`.
+    ///
+    /// Accepts surrounding spaces, a sign, `.` or `,` and at most `scale` fraction digits (up to 18
+    /// digits in all). Returns nil for anything else (masks, thousands separators, garbage): call
+    /// `parse(bytes:encoding:)` then, for the value or the error.
+    public static func scaledInteger(_ bytes: UnsafeRawBufferPointer, scale: Int) -> Int64? {
+        var i = 0, n = bytes.count
+        while i < n && bytes[i] == 0x20 { i += 1 }
+        while n > i && bytes[n - 1] == 0x20 { n -= 1 }
+        if i == n { return nil }
+        var negative = false
+        if bytes[i] == 0x2D || bytes[i] == 0x2B { negative = bytes[i] == 0x2D; i += 1 }
+        var value: Int64 = 0, digits = 0, fraction = -1
+        while i < n {
+            let c = bytes[i]
+            if c >= 0x30 && c <= 0x39 {
+                value = value &* 10 &+ Int64(c &- 0x30)
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            } else if (c == 0x2E || c == 0x2C) && fraction < 0 {
+                fraction = 0
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        let decimals = max(fraction, 0)
+        guard digits > 0, digits + scale - decimals <= 18, decimals <= scale else { return nil }
+        for _ in decimals..<scale { value &*= 10 }
+        return negative ? -value : value
+    }
+}

@@ -79,7 +79,17 @@ struct CorruptedFilesTests {
         defer { try? FileManager.default.removeItem(at: empty); try? FileManager.default.removeItem(at: png) }
         #expect(throws: CSVError.empty) { try CSVReader(path: empty.path) }
         #expect(throws: CSVError.binary) { try CSVReader(path: png.path) }
-        #expect(throws: CSVError.binary) { try CSVReader(path: TestData.path("finess/finess_et_20210108.csv.gz")) }
+    }
+
+    @Test func aTruncatedGzipFileIsUnreadable() throws {
+        let bytes = try TestData.bytes("finess/finess_et_20210108.csv.gz")
+        let cut = FileManager.default.temporaryDirectory.appendingPathComponent("caqesdata-cut-\(getpid()).csv.gz")
+        try Data(bytes[..<(bytes.count / 2)]).write(to: cut)
+        defer { try? FileManager.default.removeItem(at: cut) }
+        let reader = try CSVReader(path: cut.path)
+        #expect(throws: CSVError.unreadable("archive gzip corrompue ou tronquée (\(cut.path))")) {
+            while try reader.advance() {}
+        }
     }
 
     /// Writes CSV with RFC 4180 quoting.

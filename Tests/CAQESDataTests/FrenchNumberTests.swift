@@ -68,6 +68,17 @@ struct FrenchNumberTests {
         #expect(throws: error) { try FrenchNumber.parse(text) }
     }
 
+    static let scaled: [(String, Int64?)] = [
+        ("248.53", 24853), ("248,5", 24850), (" 12 ", 1200), ("-0.01", -1), ("3.0", 300), ("0", 0),
+        ("1.234", nil), ("1 234", nil), (".c", nil), ("", nil), ("12,3,4", nil), ("9999999999999999999", nil),
+    ]
+
+    @Test(arguments: scaled)
+    func amountsReadAsCentsWithoutDecimal(text: String, cents: Int64?) {
+        let bytes = Array(text.utf8)
+        #expect(bytes.withUnsafeBytes { FrenchNumber.scaledInteger($0, scale: 2) } == cents)
+    }
+
     @Test func anErrorBecomesARowProblem() {
         let problem = NumberError.severalDecimalSeparators("12,3,4").rowProblem(line: 12, column: "P12")
         #expect(problem.description == "ligne 12, colonne P12 : valeur « 12,3,4 » — plusieurs séparateurs décimaux")

@@ -21,20 +21,6 @@ enum TestData {
         [UInt8](try Data(contentsOf: URL(fileURLWithPath: path(relative))))
     }
 
-    /// Decompresses a `.gz` of the shared data into a temporary file (once per process).
-    static func gunzipped(_ relative: String) throws -> String {
-        let target = FileManager.default.temporaryDirectory
-            .appendingPathComponent("caqesdata-tests-\(getpid())-" + URL(fileURLWithPath: relative).deletingPathExtension().lastPathComponent).path
-        if FileManager.default.fileExists(atPath: target) { return target }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "gzip -dc '\(path(relative))' > '\(target).part' && mv '\(target).part' '\(target)'"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
-        return target
-    }
-
     /// Number of physical lines, as `wc -l` counts them.
     static func lineCount(_ bytes: [UInt8]) -> Int { bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
 
