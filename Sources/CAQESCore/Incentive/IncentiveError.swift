@@ -1,0 +1,35 @@
+import Foundation
+
+/// Why an incentive, a regional result, an envelope or a sanction cannot be computed.
+public enum IncentiveError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownIndicator(String, catalogue: String)
+    /// The indicator has no national incentive rule (regional, or informative).
+    case notNationallyPaid(String)
+    /// The indicator has no regional target.
+    case noRegionalTarget(String)
+    /// A contract rate above the indicator's cap (D3: the rate is the cap or lower).
+    case rateAboveCap(indicator: String, rate: Decimal, cap: Decimal)
+    case negativeRate(indicator: String, rate: Decimal)
+    case negativeAmount(String, Decimal)
+    /// A required measure value is missing (sanction base).
+    case missingValue(subject: String, MissingValue)
+
+    public var description: String {
+        switch self {
+        case let .unknownIndicator(code, catalogue):
+            "Indicateur « \(code) » inconnu dans le catalogue « \(catalogue) »."
+        case .notNationallyPaid(let code):
+            "L’indicateur « \(code) » n’a pas de règle d’intéressement national."
+        case .noRegionalTarget(let code):
+            "L’indicateur « \(code) » n’a pas de cible régionale."
+        case let .rateAboveCap(indicator, rate, cap):
+            "Taux de \(Money.percent(rate)) pour l’indicateur \(indicator) : il dépasse le plafond de \(Money.percent(cap))."
+        case let .negativeRate(indicator, rate):
+            "Taux négatif (\(Money.percent(rate))) pour l’indicateur \(indicator)."
+        case let .negativeAmount(what, amount):
+            "Montant négatif pour \(what) : \(Money.format(amount))."
+        case let .missingValue(subject, value):
+            "Établissement \(subject) : donnée manquante \(value)."
+        }
+    }
+}

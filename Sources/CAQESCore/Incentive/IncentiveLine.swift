@@ -1,0 +1,51 @@
+import Foundation
+
+/// What an incentive line pays.
+public enum IncentiveStatus: Sendable, Equatable {
+    /// Savings × rate, possibly 0 when spending rose (D2).
+    case paid
+    /// Computed and shown, never paid (D8).
+    case informative
+    /// The data does not allow the computation: nothing is paid until it is completed.
+    case notEvaluable(missing: [MissingValue], reasons: [String])
+}
+
+/// One establishment's national incentive on one indicator for one year, with its explanation.
+public struct IncentiveLine: Sendable, Equatable {
+    public let subject: String
+    public let indicatorCode: String
+    public let indicatorLabel: String
+    /// The evaluated year `N` (savings compare N-1 with N).
+    public let year: Int
+    public let status: IncentiveStatus
+    /// The indicator's value for `N` when it has one (always for informative indicators).
+    public let value: FormulaValue?
+    /// Savings after the floor at 0 (D2); nil when not evaluable or informative.
+    public let savings: Decimal?
+    /// The rate applied (the cap unless the contract set lower, D3).
+    public let rate: Decimal?
+    public let cap: Decimal?
+    /// Rounded to the cent (D7); 0 unless `status == .paid`.
+    public let amount: Decimal
+    public let explanation: Explanation
+    /// One line for CSV exports and logs: `N1 2023 : max(0 ; …) × 30 % = 9 000,00 €`.
+    public let trace: String
+}
+
+/// What a contract says for the national incentive of one establishment.
+public struct ContractIncentiveTerms: Sendable, Equatable {
+    public let subject: String
+    /// First year of the contract, for the catalogue's `REF` rule (EPA reference period).
+    public let startYear: Int
+    /// Codes of the paid indicators in the contract; their informative indicators come along.
+    public let indicators: [String]
+    /// Contract rates lower than the cap, by indicator code (D3).
+    public let rates: [String: Decimal]
+
+    public init(subject: String, startYear: Int, indicators: [String], rates: [String: Decimal] = [:]) {
+        self.subject = subject
+        self.startYear = startYear
+        self.indicators = indicators
+        self.rates = rates
+    }
+}

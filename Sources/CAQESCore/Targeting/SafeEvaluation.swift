@@ -1,0 +1,30 @@
+/// A formula evaluated for one establishment, with a failure turned into data: the missing
+/// measures and other reasons, and an explanation node that says so.
+public struct SafeEvaluation: Sendable {
+    public let value: FormulaValue?
+    public let explanation: Explanation
+    public let missing: [MissingValue]
+    public let reasons: [String]
+
+    public init(_ formula: CompiledFormula, in context: some FormulaContext) {
+        do {
+            let evaluation = try FormulaEvaluator.evaluate(formula, in: context)
+            value = evaluation.value
+            explanation = evaluation.explanation
+            missing = []
+            reasons = []
+        } catch {
+            value = nil
+            if case .missingValues(_, let values) = error {
+                missing = values
+                reasons = []
+                explanation = Explanation(label: formula.text,
+                                          value: "donnée manquante : " + values.map(\.description).joined(separator: ", "))
+            } else {
+                missing = []
+                reasons = [error.description]
+                explanation = Explanation(label: formula.text, value: "non calculable : \(error.description)")
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+/// Runs a catalogue's targeting rules on a reference year.
+///
+/// Every (establishment, indicator with a targeting rule) gets a decision with each criterion's
+/// value, threshold and outcome. Statistics (quartiles, category averages) are computed over the
+/// catalogue's scope: national for a national catalogue even when results are asked for one
+/// region, the region for a regional catalogue (D6).
+public enum TargetingEngine {
+    /// Targets the members of `population` found in `measures`.
+    ///
+    /// - Parameters:
+    ///   - referenceYear: the data year read as `N` (e.g. 2019 for the 2022 national targeting).
+    ///   - contractStartYear: resolves a catalogue `REF` rule relative to the contract start.
+    public static func run(
+        _ catalogue: CatalogueVersion, referenceYear: Int, population: CatalogueScope,
+        measures: MeasureSet, contractStartYear: Int? = nil
+    ) throws(TargetingError) -> TargetingRun {
+        if case .region = catalogue.scope, population != catalogue.scope {
+            throw .populationOutsideScope(catalogue: catalogue.id, scope: catalogue.scope, requested: population)
+        }
+        let frame = measures.frame(year: referenceYear,
+                                   referenceYear: catalogue.referenceYear?.resolve(contractStartYear: contractStartYear),
+                                   population: catalogue.scope)
+        let indicators = catalogue.indicators.filter { $0.targeting != nil }
+        var decisions: [TargetingDecision] = []
+        decisions.reserveCapacity(frame.memberIndices.count * indicators.count)
+        for context in frame.contexts {
+            if case .region(let code) = population, measures.members[context.index].region != code { continue }
+            for indicator in indicators {
+                decisions.append(decide(indicator, rule: indicator.targeting!, in: context))
+            }
+        }
+        return TargetingRun(catalogueID: catalogue.id, catalogueVersion: catalogue.version,
+                            referenceYear: referenceYear, population: population, decisions: decisions)
+    }
+
+    /// Targets one establishment on one indicator.
+    public static func decide(_ indicator: IndicatorDefinition, rule: TargetingRule, in context: some FormulaContext) -> TargetingDecision {
+        var criteria: [CriterionResult] = []
+        let (outcome, tree) = evaluate(rule, in: context, criteria: &criteria)
+        let result: TargetingOutcome
+        switch outcome {
+        case .met: result = .targeted
+        case .notMet: result = .notTargeted
+        case .notEvaluable:
+            let open = criteria.filter { $0.outcome == .notEvaluable }
+            result = .notEvaluable(missing: Array(Set(open.flatMap(\.missing))).sorted(),
+                                   reasons: Array(Set(open.flatMap(\.reasons))).sorted())
+        }
+        let explanation = Explanation(label: "Ciblage \(indicator.code) — \(indicator.label)", value: result.label,
+                                      children: [tree])
+        return TargetingDecision(subject: context.subject, indicatorCode: indicator.code, indicatorLabel: indicator.label,
+                                 outcome: result, criteria: criteria, explanation: explanation)
+    }
+
+    /// Three-valued logic: one unmet criterion fails "all of" even if another is not evaluable.
+    private static func evaluate(_ rule: TargetingRule, in context: some FormulaContext,
+                                 criteria: inout [CriterionResult]) -> (CriterionOutcome, Explanation) {
+        switch rule {
+        case .criterion(let criterion):
+            let result = evaluate(criterion, in: context)
+            criteria.append(result)
+            return (result.outcome, result.explanation)
+        case .allOf(let rules), .anyOf(let rules):
+            let isAll: Bool = if case .allOf = rule { true } else { false }
+            let members = rules.map { evaluate($0, in: context, criteria: &criteria) }
+            let decisive: CriterionOutcome = isAll ? .notMet : .met
+            let outcome: CriterionOutcome = if members.contains(where: { $0.0 == decisive }) {
+                decisive
+            } else if members.contains(where: { $0.0 == .notEvaluable }) {
+                .notEvaluable
+            } else {
+                isAll ? .met : .notMet
+            }
+            let node = Explanation(label: isAll ? "tous les critères" : "au moins un des critères",
+                                   value: outcome.label, children: members.map(\.1),
+                                   form: .infix, symbol: isAll ? "et" : "ou", parenthesized: true)
+            return (outcome, node)
+        }
+    }
+
+    static func evaluate(_ criterion: TargetingCriterion, in context: some FormulaContext) -> CriterionResult {
+        let value = SafeEvaluation(criterion.value, in: context)
+        let threshold = SafeEvaluation(criterion.threshold, in: context)
+        var outcome = CriterionOutcome.notEvaluable
+        if let v = value.value, let t = threshold.value, let holds = criterion.comparison.holds(v, t) {
+            outcome = holds ? .met : .notMet
+        }
+        let explanation = Explanation(label: criterion.label, value: outcome.label,
+                                      children: [value.explanation, threshold.explanation],
+                                      form: .infix, symbol: criterion.comparison.symbol)
+        return CriterionResult(label: criterion.label, comparison: criterion.comparison, value: value.value,
+                               threshold: threshold.value, outcome: outcome,
+                               missing: Array(Set(value.missing + threshold.missing)).sorted(),
+                               reasons: value.reasons + threshold.reasons, explanation: explanation)
+    }
+}
