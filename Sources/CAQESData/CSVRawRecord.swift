@@ -34,6 +34,11 @@ public struct CSVRawRecord {
         return field.elementsEqual(UnsafeBufferPointer(start: ascii.utf8Start, count: ascii.utf8CodeUnitCount))
     }
 
+    /// Field `index` read as a French number (see `FrenchNumber.parse`).
+    public func cellValue(_ index: Int) throws(NumberError) -> CellValue {
+        try FrenchNumber.parse(bytes: bytes(index), encoding: encoding)
+    }
+
     /// All fields decoded, spaces kept.
     public var fields: [String] { (0..<count).map { self[$0] } }
 

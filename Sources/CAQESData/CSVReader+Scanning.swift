@@ -27,8 +27,12 @@ extension CSVReader {
                 let line = nextLine
                 if sawHighByte && dialect.encoding == .utf8 {
                     let raw = UnsafeRawBufferPointer(rebasing: buffer[start..<next])
-                    if !UTF8Validation.isValid(raw) { throw .invalidEncoding(line: line) }
+                    if !UTF8Validation.isValid(raw) {
+                        guard encodingDetected && !sawNonASCII else { throw .invalidEncoding(line: line) }
+                        dialect.encoding = .windows1252
+                    }
                 }
+                if sawHighByte { sawNonASCII = true }
                 if needsCompaction { compactQuotedFields(fields) }
                 start = next
                 nextLine += 1 + innerLines

@@ -2,6 +2,11 @@ import Foundation
 
 /// Streaming CSV reader working on bytes: header first, then one record at a time.
 ///
+/// Encoding: detected from the first chunk. If a detected-UTF-8 file turns out to hold invalid
+/// UTF-8 further on while every earlier record was plain ASCII, the reader switches to
+/// Windows-1252 (a Latin-1 file whose first accent comes late); otherwise it throws
+/// `invalidEncoding` with the line.
+///
 /// Memory stays bounded: the file is read in chunks (1 MiB by default; a chunk grows only for a
 /// record longer than that). Fields are decoded to `String` only when asked for.
 ///
@@ -15,7 +20,7 @@ import Foundation
 /// - Fields keep their spaces (`record[i]`); `trimmed(i)` strips spaces, tabs and no-break spaces.
 ///   Header names are trimmed and lose any byte-order mark.
 public final class CSVReader {
-    public private(set) var dialect: CSVDialect
+    public internal(set) var dialect: CSVDialect
     /// Column names, trimmed.
     public private(set) var header: [String] = []
     /// Total size of the input when known, for progress.
@@ -38,6 +43,10 @@ public final class CSVReader {
     var currentCount = 0
     var currentLine = 0
     var expectedCount: Int?
+    /// Whether the encoding was detected (not given), and may still be corrected.
+    var encodingDetected = false
+    /// Whether a non-ASCII byte has been seen in an earlier record.
+    var sawNonASCII = false
     var foldedHeader: [String] = []
 
     /// Reads the file at `path`, detecting the dialect from its first chunk when `dialect` is nil.
@@ -74,6 +83,7 @@ public final class CSVReader {
         let detected = try CSVDialectDetector.detect(sample, truncated: !eof)
         if dialect == nil { chosen = detected }
         self.dialect = chosen
+        encodingDetected = dialect == nil
         if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
         guard try advance() else { throw .empty }
         header = (0..<currentCount).map { index in

@@ -32,6 +32,15 @@ public struct CSVRecord: Sendable, Equatable {
         withBytes(index) { FieldTrimming.trim($0, encoding).isEmpty }
     }
 
+    /// Field `index` read as a French number (see `FrenchNumber.parse`).
+    public func cellValue(_ index: Int) throws(NumberError) -> CellValue {
+        let encoding = self.encoding
+        let result = withBytes(index) { bytes in
+            Result { () throws(NumberError) -> CellValue in try FrenchNumber.parse(bytes: bytes, encoding: encoding) }
+        }
+        return try result.get()
+    }
+
     /// All fields decoded, spaces kept.
     public var fields: [String] { (0..<count).map { self[$0] } }
 

@@ -51,13 +51,30 @@ struct CSVReaderTests {
         #expect(throws: CSVError.unterminatedQuote(line: 3)) { try reader.next() }
     }
 
-    @Test func invalidUTF8AfterTheSampleIsReportedWithItsLine() throws {
-        var bytes = Array("a;b\n".utf8)
+    @Test func invalidUTF8AfterUTF8AccentsIsReportedWithItsLine() throws {
+        var bytes = Array("a;b\nété;x\n".utf8)
         for _ in 0..<200 { bytes += Array("x;y\n".utf8) }
         bytes += [0x62, 0x3B, 0xE9, 0x0A]  // « b;é » in Latin-1
         let reader = try CSVReader(source: MemoryByteSource(bytes), chunkSize: 64)
         #expect(reader.dialect.encoding == .utf8)
-        #expect(throws: CSVError.invalidEncoding(line: 202)) { try reader.readAll() }
+        #expect(throws: CSVError.invalidEncoding(line: 203)) { try reader.readAll() }
+    }
+
+    @Test func aLatin1FileWhoseFirstAccentComesLateIsStillDecoded() throws {
+        var bytes = Array("a;b\n".utf8)
+        for _ in 0..<200 { bytes += Array("x;y\n".utf8) }
+        bytes += [0x62, 0x3B, 0x92, 0xC9, 0x0A]  // « b;’É » in Windows-1252
+        let reader = try CSVReader(source: MemoryByteSource(bytes), chunkSize: 64)
+        #expect(reader.dialect.encoding == .utf8)
+        let rows = try reader.readAll()
+        #expect(rows.last?.fields == ["b", "’É"])
+        #expect(reader.dialect.encoding == .windows1252)
+    }
+
+    @Test func aForcedUTF8DialectNeverFallsBack() throws {
+        let bytes: [UInt8] = Array("a;b\n".utf8) + [0x62, 0x3B, 0xE9, 0x0A]
+        let reader = try CSVReader(data: bytes, dialect: CSVDialect(encoding: .utf8, separator: 0x3B))
+        #expect(throws: CSVError.invalidEncoding(line: 2)) { try reader.readAll() }
     }
 
     @Test(arguments: [1, 2, 3, 5, 7, 16, 64])
