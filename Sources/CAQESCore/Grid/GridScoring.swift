@@ -15,7 +15,7 @@ public enum GridScoring {
         for id in answers.keys.sorted() {
             guard let criterion = grid.criterion(id) else { throw .unknownCriterion(id) }
             if criterion.maxPoints(for: sectors) == nil {
-                throw .notApplicable(criterion: id, sectors: Array(sectors))
+                throw .notApplicable(criterion: id, sectors: sectors.sorted())
             }
         }
         var lines: [GridScore.Line] = []
