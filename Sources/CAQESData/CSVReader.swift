@@ -86,11 +86,7 @@ public final class CSVReader {
         encodingDetected = dialect == nil
         if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
         guard try advance() else { throw .empty }
-        header = (0..<currentCount).map { index in
-            var name = current.trimmed(index)
-            if name.hasPrefix("\u{FEFF}") { name.removeFirst() }
-            return name
-        }
+        header = (0..<currentCount).map { Self.trim(current.trimmed($0)) }
         foldedHeader = header.map(Self.fold)
         expectedCount = currentCount
     }
@@ -138,6 +134,11 @@ public final class CSVReader {
         }
         guard missing.isEmpty else { throw .missingColumns(missing, available: header) }
         return indexes
+    }
+
+    /// Header names lose surrounding white space and any byte-order mark.
+    static func trim(_ name: String) -> String {
+        name.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}")))
     }
 
     static func fold(_ name: String) -> String {

@@ -1,5 +1,16 @@
 /// One record of a CSV file, owned: its bytes are copied once and fields decoded on access.
 public struct CSVRecord: Sendable, Equatable {
+    /// Same line and same decoded fields, whatever the source encoding or layout.
+    public static func == (lhs: CSVRecord, rhs: CSVRecord) -> Bool {
+        guard lhs.line == rhs.line, lhs.count == rhs.count else { return false }
+        if lhs.encoding == rhs.encoding {
+            return (0..<lhs.count).allSatisfy { index in
+                lhs.withBytes(index) { a in rhs.withBytes(index) { b in a.elementsEqual(b) } }
+            }
+        }
+        return lhs.fields == rhs.fields
+    }
+
     /// Physical line of the record's first byte (header = 1).
     public let line: Int
     let storage: [UInt8]
@@ -12,6 +23,18 @@ public struct CSVRecord: Sendable, Equatable {
         self.storage = storage
         self.offsets = offsets
         self.encoding = encoding
+    }
+
+    /// A record from decoded fields (spreadsheet rows, tests).
+    public init(line: Int, fields: [String]) {
+        var storage: [UInt8] = [], offsets: [UInt32] = []
+        offsets.reserveCapacity(2 * fields.count)
+        for field in fields {
+            offsets.append(UInt32(storage.count))
+            storage.append(contentsOf: field.utf8)
+            offsets.append(UInt32(storage.count))
+        }
+        self.init(line: line, storage: storage, offsets: offsets, encoding: .utf8)
     }
 
     /// Number of fields (always the header's).
