@@ -41,7 +41,7 @@ extension FormulaInterpreter {
                 return composite(node, fallback.value, .call, name, [a, b, fallback])
             }
             var value: FormulaValue?
-            if case .number(let x)? = a.value, case .number(let y)? = b.value { value = .number(x / y) }
+            if case .number(let x)? = a.value, case .number(let y)? = b.value { value = .number(FastDecimal.divide(x, y)) }
             return composite(node, value, .call, name, [a, b, skipped(args[2])])
 
         case .isKnown:
@@ -62,8 +62,8 @@ extension FormulaInterpreter {
             var rank: Decimal
             var parts: [Outcome] = []
             switch function {
-            case .q1: rank = Decimal(string: "0.25")!
-            case .q3: rank = Decimal(string: "0.75")!
+            case .q1: rank = Self.quarter
+            case .q3: rank = Self.threeQuarters
             case .percentile:
                 let p = try eval(args[1], context, year: year)
                 parts = [p]
@@ -73,7 +73,7 @@ extension FormulaInterpreter {
                         + "trouvé \(Self.render(value == 0 ? nil : p.value)) pour l'établissement \(context.subject)")
                 }
                 rank = value
-            default: rank = Decimal(string: "0.5")!
+            default: rank = Self.half
             }
             let category = try categoryFilter(byCategory, context, at: node)
             let sample = try sample(of: args[0], category: category, context, year: year)
@@ -81,7 +81,7 @@ extension FormulaInterpreter {
                 throw .emptyPopulation(subject: context.subject, node.location, args[0].text)
             }
             return composite(node, .number(value), .value, name, parts,
-                             source: Self.populationNote(sample.sorted.count, category))
+                             source: explain ? Self.populationNote(sample.sorted.count, category) : nil)
 
         case .pooledRatio:
             let category = try categoryFilter(byCategory, context, at: node)
@@ -90,18 +90,24 @@ extension FormulaInterpreter {
                 throw .emptyPopulation(subject: context.subject, node.location, node.text)
             }
             guard sums.denominator != 0 else { throw .divisionByZero(subject: context.subject, node.location) }
-            let note = "Σ \(FrenchNumberFormat.number(sums.numerator)) / Σ \(FrenchNumberFormat.number(sums.denominator)), "
-                + Self.populationNote(sums.count, category)
-            return composite(node, .number(sums.numerator / sums.denominator), .value, name, [], source: note)
+            let note = explain
+                ? "Σ \(FrenchNumberFormat.number(sums.numerator)) / Σ \(FrenchNumberFormat.number(sums.denominator)), "
+                    + Self.populationNote(sums.count, category)
+                : nil
+            return composite(node, .number(FastDecimal.divide(sums.numerator, sums.denominator)), .value, name, [], source: note)
         }
     }
 
+    private static let quarter = Decimal(sign: .plus, exponent: -2, significand: 25)
+    private static let half = Decimal(sign: .plus, exponent: -1, significand: 5)
+    private static let threeQuarters = Decimal(sign: .plus, exponent: -2, significand: 75)
+
     private static func numeric(_ function: FormulaFunction, _ xs: [Decimal], at node: FormulaNode) throws(FormulaError) -> Decimal {
         switch function {
-        case .max: return xs.max()!
-        case .min: return xs.min()!
-        case .sumOf: return xs.reduce(0, +)
-        case .abs: return xs[0] < 0 ? -xs[0] : xs[0]
+        case .max: return xs.max(by: FastDecimal.less)!
+        case .min: return xs.min(by: FastDecimal.less)!
+        case .sumOf: return xs.dropFirst().reduce(xs[0], FastDecimal.add)
+        case .abs: return FastDecimal.less(xs[0], 0) ? FastDecimal.negate(xs[0]) : xs[0]
         default:
             var x = xs[0]
             guard let places = xs.count > 1 ? FormulaTypeChecker.wholeNumber(xs[1]) : 0 else {

@@ -27,7 +27,7 @@ extension FormulaInterpreter {
             for member in members {
                 if let value = try memberValue(node, member, year: year) { values.append(value) }
             }
-            values.sort()
+            values.sort(by: FastDecimal.less)
             return PopulationStatisticsCache.Sample(sorted: values)
         }
         guard let cache else { return try compute() }
@@ -46,8 +46,8 @@ extension FormulaInterpreter {
             for member in context.population(category: category) {
                 guard let n = try memberValue(numerator, member, year: year),
                       let d = try memberValue(denominator, member, year: year) else { continue }
-                sumNumerator += n
-                sumDenominator += d
+                sumNumerator = FastDecimal.add(sumNumerator, n)
+                sumDenominator = FastDecimal.add(sumDenominator, d)
                 count += 1
             }
             return PopulationStatisticsCache.PooledSums(numerator: sumNumerator, denominator: sumDenominator, count: count)

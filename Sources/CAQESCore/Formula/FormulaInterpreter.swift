@@ -76,7 +76,7 @@ struct FormulaInterpreter {
         case .negate(let operand):
             let inner = try eval(operand, context, year: year)
             var value: FormulaValue?
-            if case .number(let d)? = inner.value { value = .number(-d) }
+            if case .number(let d)? = inner.value { value = .number(FastDecimal.negate(d)) }
             return composite(node, value, .prefix, "−", [inner])
 
         case .not(let operand):
@@ -115,20 +115,22 @@ struct FormulaInterpreter {
         _ op: BinaryOperator, _ l: FormulaValue, _ r: FormulaValue, context: any FormulaContext, at node: FormulaNode
     ) throws(FormulaError) -> FormulaValue {
         switch (op, l, r) {
-        case (.add, .number(let x), .number(let y)): return .number(x + y)
-        case (.subtract, .number(let x), .number(let y)): return .number(x - y)
-        case (.multiply, .number(let x), .number(let y)): return .number(x * y)
+        case (.add, .number(let x), .number(let y)): return .number(FastDecimal.add(x, y))
+        case (.subtract, .number(let x), .number(let y)): return .number(FastDecimal.subtract(x, y))
+        case (.multiply, .number(let x), .number(let y)): return .number(FastDecimal.multiply(x, y))
         case (.divide, .number(let x), .number(let y)):
             guard y != 0 else { throw .divisionByZero(subject: context.subject, node.location) }
-            return .number(x / y)
+            return .number(FastDecimal.divide(x, y))
         case (.and, .boolean(let x), .boolean(let y)): return .boolean(x && y)
         case (.or, .boolean(let x), .boolean(let y)): return .boolean(x || y)
+        case (.equal, .number(let x), .number(let y)): return .boolean(FastDecimal.compare(x, y) == .orderedSame)
+        case (.notEqual, .number(let x), .number(let y)): return .boolean(FastDecimal.compare(x, y) != .orderedSame)
         case (.equal, _, _): return .boolean(l == r)
         case (.notEqual, _, _): return .boolean(l != r)
         case (.less, _, _), (.lessOrEqual, _, _), (.greater, _, _), (.greaterOrEqual, _, _):
             let order: ComparisonResult
             switch (l, r) {
-            case (.number(let x), .number(let y)): order = x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
+            case (.number(let x), .number(let y)): order = FastDecimal.compare(x, y)
             case (.grade(let x), .grade(let y)): order = gradeOrder(x, y)
             default: throw .type(node.location, "on ne peut pas ordonner \(l.type.french) et \(r.type.french)")
             }

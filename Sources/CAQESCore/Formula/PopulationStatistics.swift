@@ -8,13 +8,15 @@ public enum PopulationStatistics {
     public static func quantile(_ sorted: [Decimal], _ p: Decimal) -> Decimal? {
         guard let first = sorted.first else { return nil }
         guard sorted.count > 1 else { return first }
-        let h = Decimal(sorted.count - 1) * p
+        let h = FastDecimal.multiply(Decimal(sorted.count - 1), p)
         var floorH = Decimal()
         var hh = h
         NSDecimalRound(&floorH, &hh, 0, .down)
         let lower = NSDecimalNumber(decimal: floorH).intValue
         guard lower + 1 < sorted.count else { return sorted[sorted.count - 1] }
         guard lower >= 0 else { return first }
-        return sorted[lower] + (h - floorH) * (sorted[lower + 1] - sorted[lower])
+        let fraction = FastDecimal.subtract(h, floorH)
+        guard fraction != 0 else { return sorted[lower] }
+        return FastDecimal.add(sorted[lower], FastDecimal.multiply(fraction, FastDecimal.subtract(sorted[lower + 1], sorted[lower])))
     }
 }
