@@ -60,12 +60,17 @@ struct FormulaParser {
         }
     }
 
-    mutating func expression() throws(FormulaError) -> SyntaxNode {
+    /// Bounds recursion so a pathological formula is an error, not a stack overflow.
+    private mutating func nest() throws(FormulaError) {
         depth += 1
-        defer { depth -= 1 }
         guard depth < 200 else {
             throw .syntax(peek.location, expected: "une formule moins imbriquée", found: peek.quoted)
         }
+    }
+
+    mutating func expression() throws(FormulaError) -> SyntaxNode {
+        try nest()
+        defer { depth -= 1 }
         return try binaryLevel({ p throws(FormulaError) in try p.conjunction() }, ["or": .or])
     }
 
@@ -75,6 +80,8 @@ struct FormulaParser {
 
     private mutating func negation() throws(FormulaError) -> SyntaxNode {
         guard peek.isKeyword("not") else { return try comparison() }
+        try nest()
+        defer { depth -= 1 }
         let token = advance()
         let operand = try negation()
         return SyntaxNode(syntax: .not(operand), location: token.location, start: token.start, end: operand.end)
@@ -105,6 +112,8 @@ struct FormulaParser {
 
     private mutating func unary() throws(FormulaError) -> SyntaxNode {
         guard peek.isSymbol("-") else { return try primary() }
+        try nest()
+        defer { depth -= 1 }
         let token = advance()
         let operand = try unary()
         return SyntaxNode(syntax: .negate(operand), location: token.location, start: token.start, end: operand.end)

@@ -35,7 +35,11 @@ extension FormulaTypeChecker {
                 : maximum == .max ? "au moins \(minimum)" : "\(minimum) à \(maximum)"
             throw .invalid(node.location, "\(name) attend \(wanted) argument\(minimum > 1 || (maximum != .max && maximum > 1) ? "s" : ""), trouvé \(positional.count)")
         }
-        let checked = try positional.map { (a: SyntaxArgument) throws(FormulaError) -> FormulaNode in try check(a.value) }
+        var checked = try positional.map { (a: SyntaxArgument) throws(FormulaError) -> FormulaNode in try check(a.value) }
+        if function.isPopulationStatistic, function != .pooledRatio {
+            let key = checked[0].text
+            if let same = interned.nodes[key] { checked[0] = same } else { interned.nodes[key] = checked[0] }
+        }
 
         func require(_ index: Int, _ type: FormulaType) throws(FormulaError) {
             guard checked[index].type == type else {

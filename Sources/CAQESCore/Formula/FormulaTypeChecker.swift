@@ -2,8 +2,15 @@ import Foundation
 
 /// Resolves names against the scope and checks types, turning the parse tree into `FormulaNode`s.
 struct FormulaTypeChecker {
+    /// Statistic arguments already checked in this formula, by text: `q1(stays[N])` and
+    /// `q2(stays[N])` then share one node, hence one cached sample of the population.
+    final class Interned {
+        var nodes: [String: FormulaNode] = [:]
+    }
+
     let scope: FormulaScope
     let characters: [Character]
+    let interned = Interned()
 
     private func text(_ node: SyntaxNode) -> String {
         String(characters[node.start..<node.end])

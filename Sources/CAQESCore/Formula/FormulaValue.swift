@@ -23,3 +23,11 @@ public enum FormulaValue: Sendable, Equatable {
         }
     }
 }
+
+extension FormulaValue {
+    /// The value as French users read it: `1 234,56`, `30 %` (with `asPercent`), `vrai`, `B`.
+    /// Numbers show every digit they have; use `round` in the formula to shorten them.
+    public func frenchText(asPercent: Bool = false) -> String {
+        FrenchNumberFormat.render(self, percent: asPercent)
+    }
+}

@@ -110,6 +110,17 @@ struct ExplanationTests {
         #expect(FrenchNumberFormat.number(value, percent: percent, computed: computed) == expected)
     }
 
+    @Test("values render for users in French", arguments: [
+        (FormulaValue.number(dec("1234.5")), false, "1 234,5"),
+        (.number(dec("0.92")), true, "92 %"),
+        (.boolean(true), false, "vrai"),
+        (.boolean(false), false, "faux"),
+        (.grade("B"), false, "B"),
+    ])
+    func frenchText(value: FormulaValue, percent: Bool, expected: String) {
+        #expect(value.frenchText(asPercent: percent) == expected)
+    }
+
     @Test("an explanation survives a JSON round trip")
     func codable() throws {
         let evaluation = try FormulaEvaluator.evaluate(compile(Self.savings),

@@ -83,6 +83,19 @@ struct FormulaParsingTests {
         #expect(error?.description == "national-2022.yaml, ligne 42, colonne 19 : « ) » attendu, trouvé « , »")
     }
 
+    @Test("a pathologically nested formula is refused, not a crash", arguments: [
+        String(repeating: "(", count: 5_000) + "1" + String(repeating: ")", count: 5_000),
+        String(repeating: "-", count: 5_000) + "1",
+        String(repeating: "not ", count: 5_000) + "true",
+    ])
+    func deepNesting(text: String) {
+        guard case .syntax(_, let expected, _)? = compileError(text) else {
+            Issue.record("expected a syntax error")
+            return
+        }
+        #expect(expected == "une formule moins imbriquée")
+    }
+
     @Test("a formula records the measures and years it reads")
     func referencedMeasures() throws {
         let formula = try compile("max(0, spend[N-1] - spend[N]) + phev_ipp_amount[REF+1] * 0 + q1(boxes[N])")

@@ -113,7 +113,8 @@ struct PopulationStatisticsTests {
             #expect(try FormulaEvaluator.value(of: formula, in: cached.context(i))
                 == FormulaEvaluator.value(of: formula, in: uncached.context(i)))
         }
-        #expect(cached.cache?.count == 3)
+        // q3, q1 and median of the same expression share one sorted sample.
+        #expect(cached.cache?.count == 1)
     }
 
     @Test("a member whose sub-formula divides by zero has no value and is left out of the statistic")
