@@ -1,0 +1,78 @@
+import CAQESCore
+import Fluent
+import Vapor
+
+/// `caqes demo`: a ready-to-try platform on a fresh machine. Creates (or reuses) the demo
+/// database, loads the Hauts-de-France and Île-de-France hospitals, creates one account per role,
+/// prints them, and serves on 127.0.0.1:8080.
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "no-serve", help: "Prépare les données sans démarrer le serveur.") var noServe: Bool
+        init() {}
+    }
+
+    var help: String { "Prépare et lance la démonstration (base caqes-demo.sqlite)." }
+
+    static let password = "Demo-CAQES-2026!"
+
+    struct DemoAccount { let email: String; let name: String; let role: Role; let scope: [String]; let legalRep: Bool }
+
+    static let accounts = [
+        DemoAccount(email: "admin@demo.caqes.fr", name: "Alice Admin", role: .admin, scope: [], legalRep: false),
+        DemoAccount(email: "analyste.hdf@demo.caqes.fr", name: "Bruno Analyste (ARS HDF)", role: .arsAnalyst, scope: ["32"], legalRep: false),
+        DemoAccount(email: "direction.hdf@demo.caqes.fr", name: "Claire Directrice (ARS HDF)", role: .arsDirector, scope: ["32"], legalRep: false),
+        DemoAccount(email: "cpam.nord@demo.caqes.fr", name: "David CPAM (Nord)", role: .insurer, scope: ["59"], legalRep: false),
+        DemoAccount(email: "omedit.idf@demo.caqes.fr", name: "Emma OMEDIT (IDF)", role: .expert, scope: ["11"], legalRep: false),
+        DemoAccount(email: "chu.lille@demo.caqes.fr", name: "François CHU de Lille", role: .establishment, scope: ["590780193"], legalRep: true),
+    ]
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let console = context.console
+        console.print("Base : \(app.caqesSettings.database.label)")
+        try await app.autoMigrate()
+        let resources = app.directory.resourcesDirectory + "Demo/"
+        _ = try await ImportFileCommand.importFile(app: app, kind: .finess, path: resources + "finess_et_20210108_hdf_idf.csv",
+                                                   acceptBadKeys: false, console: console, actor: .system)
+        _ = try await ImportFileCommand.importFile(app: app, kind: .status, path: resources + "sae_id_2022_hdf_idf.csv",
+                                                   acceptBadKeys: false, console: console, actor: .system)
+        let service = UserService(db: app.db, app: app)
+        for account in Self.accounts where try await User.query(on: app.db).filter(\.$email == account.email).count() == 0 {
+            try await service.create(.init(email: account.email, displayName: account.name, role: account.role,
+                                           scopeCodes: account.scope, password: Self.password, legalRepresentative: account.legalRep),
+                                     actor: .system)
+        }
+        Self.installDSFRIfMissing(app: app, console: console)
+        let settings = app.caqesSettings
+        console.print()
+        console.print("Démonstration prête : http://\(settings.hostname):\(settings.port)/")
+        console.print("Comptes (mot de passe commun : \(Self.password)) :")
+        for account in Self.accounts {
+            let scope = account.scope.isEmpty ? "tout" : account.scope.joined(separator: ", ")
+            console.print("  \(account.role.label.padding(toLength: 46, withPad: " ", startingAt: 0)) \(account.email)  (périmètre : \(scope))")
+        }
+        guard !signature.noServe else { return }
+        var serve = context
+        serve.input = CommandInput(arguments: ["caqes", "serve"])
+        try await app.servers.asyncCommand.run(using: &serve)
+    }
+
+    static func installDSFRIfMissing(app: Application, console: any Console) {
+        guard !DSFRAssets.isInstalled(publicDirectory: app.directory.publicDirectory) else { return }
+        let script = app.directory.workingDirectory + "scripts/setup-dsfr.sh"
+        guard FileManager.default.isExecutableFile(atPath: script) else { return }
+        console.print("Installation du système de design de l'État (DSFR)…")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script]
+        do {
+            try process.run()
+            process.waitUntilExit()
+            if process.terminationStatus != 0 {
+                console.warning("DSFR non installé : les pages restent utilisables, avec une présentation simple.")
+            }
+        } catch {
+            console.warning("DSFR non installé (\(error.localizedDescription)) : les pages restent utilisables, avec une présentation simple.")
+        }
+    }
+}

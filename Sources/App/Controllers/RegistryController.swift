@@ -1,0 +1,125 @@
+import CAQESCore
+import Fluent
+import Vapor
+
+/// Establishment pages: list with search, filters and pagination; detail; CSV export.
+struct RegistryController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let registry = routes.grouped(AccessGuard(family: .registry, api: false))
+        registry.get("etablissements", use: list)
+        registry.get("etablissements.csv", use: exportCSV)
+        registry.get("etablissements", ":finess", use: detail)
+    }
+
+    static func filter(from req: Request) throws -> EstablishmentFilter {
+        struct Query: Decodable {
+            var q: String?; var region: String?; var departement: String?; var statut: String?
+            var categorie: String?; var titulaire: String?; var page: Int?
+        }
+        guard let query = try? req.query.decode(Query.self) else {
+            throw UserFacingError(.badRequest, "Paramètres de recherche invalides : le numéro de page doit être un nombre entier.")
+        }
+        if let page = query.page, page < 1 {
+            throw UserFacingError(.badRequest, "Paramètre « page » invalide : « \(page) » (un entier ≥ 1 est attendu).")
+        }
+        return EstablishmentFilter(text: query.q, region: query.region, department: query.departement,
+                                   status: query.statut, category: query.categorie, holder: query.titulaire,
+                                   page: query.page ?? 1)
+    }
+
+    @Sendable
+    func list(req: Request) async throws -> View {
+        let principal = try await req.requirePrincipal()
+        let filter = try Self.filter(from: req)
+        let repository = EstablishmentRepository(db: req.db, scope: principal.scope)
+        let page = try await repository.list(filter)
+        let geography = try await GeographyRepository(db: req.db).all()
+        let visibleRegions = geography.regions.filter { region in
+            switch principal.scope {
+            case .regions(let codes): codes.contains(region.code)
+            case .none: false
+            default: true
+            }
+        }
+        let categories = try await repository.categories()
+        let base = filter.queryItems
+        let context = EstablishmentListPage(
+            layout: LayoutContext(request: req, title: "Établissements", principal: principal,
+                                  breadcrumbs: [("Établissements", nil)]),
+            rows: page.items.map(EstablishmentRow.init),
+            total: FrenchFormat.integer(page.total),
+            totalCount: page.total,
+            text: filter.text ?? "",
+            holder: filter.holder ?? "",
+            regions: visibleRegions.map { SelectOption(value: $0.code, label: "\($0.code) – \($0.name)", selected: $0.code == filter.region) },
+            departments: geography.departments
+                .filter { dep in visibleRegions.contains { $0.code == dep.regionCode } }
+                .map { SelectOption(value: $0.code, label: "\($0.code) – \($0.name)", selected: $0.code == filter.department) },
+            statuses: LegalStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filter.status) }
+                + [SelectOption(value: "inconnu", label: "Inconnu", selected: filter.status == "inconnu")],
+            categories: categories.map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == filter.category) },
+            pages: Pagination.links(page: page.page, pageCount: page.pageCount) { number in
+                SiteURL.with(SiteURL.establishments.path, base + [URLQueryItem(name: "page", value: String(number))])
+            },
+            csvHref: SiteURL.with(SiteURL.establishmentsCSV.path, base),
+            summary: "Page \(page.page) sur \(page.pageCount)"
+        )
+        return try await req.view.render("registry/list", context)
+    }
+
+    @Sendable
+    func detail(req: Request) async throws -> View {
+        let principal = try await req.requirePrincipal()
+        let finess = req.parameters.get("finess") ?? ""
+        let repository = EstablishmentRepository(db: req.db, scope: principal.scope)
+        guard let site = try await repository.find(finess) else { throw UserFacingError.notFound() }
+        let legalEntity = try await repository.legalEntity(site.legalEntityFINESS)
+        let siblings = try await repository.sites(ofLegalEntity: site.legalEntityFINESS).filter { $0.id != site.id }
+        let geography = try await GeographyRepository(db: req.db).all()
+        let row = EstablishmentRow(site)
+        let context = EstablishmentDetailPage(
+            layout: LayoutContext(request: req, title: site.name, principal: principal,
+                                  breadcrumbs: [("Établissements", .establishments), (site.name, nil)]),
+            site: row,
+            legalEntityName: legalEntity?.name ?? "EJ \(site.legalEntityFINESS)",
+            siblings: siblings.map(EstablishmentRow.init),
+            statusSource: site.statusSource ?? "aucune liste de statuts importée pour cet établissement",
+            openedOn: site.openedOn.map(Self.frenchDate) ?? "",
+            siret: site.siret ?? "",
+            regionName: geography.regions.first { $0.code == site.regionCode }?.name ?? "",
+            departmentName: geography.departments.first { $0.code == site.departmentCode }?.name ?? ""
+        )
+        return try await req.view.render("registry/detail", context)
+    }
+
+    static let csvHeader = ["FINESS ET", "FINESS EJ", "Raison sociale", "Catégorie", "Catégorie agrégée",
+                            "Statut juridique", "Titulaire du contrat", "Département", "Région", "Adresse",
+                            "Code postal", "Commune", "Source", "Date des données"]
+
+    @Sendable
+    func exportCSV(req: Request) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        let filter = try Self.filter(from: req)
+        let repository = EstablishmentRepository(db: req.db, scope: principal.scope)
+        var csv = FrenchCSVWriter()
+        csv.appendRow(Self.csvHeader)
+        try await repository.forEach(filter) { sites in
+            for site in sites.map(EstablishmentRow.init) {
+                csv.appendRow([site.finess, site.legalEntity, site.name, site.category, site.aggregateCategory, site.status,
+                               site.holder, site.department, site.region, site.address, site.postalCode, site.city,
+                               site.source, site.sourceDate])
+            }
+        }
+        let response = Response(status: .ok, body: .init(data: csv.data))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: "etablissements.csv")
+        return response
+    }
+
+    /// `2020-02-04` → `04/02/2020`.
+    static func frenchDate(_ iso: String) -> String {
+        let parts = iso.split(separator: "-")
+        guard parts.count == 3 else { return iso }
+        return "\(parts[2])/\(parts[1])/\(parts[0])"
+    }
+}

@@ -1,0 +1,33 @@
+import Crypto
+import Fluent
+import Vapor
+
+/// Authenticates API calls by bearer token. Tokens are stored as SHA-256 hashes only.
+struct APITokenAuthenticator: AsyncBearerAuthenticator {
+    func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
+        let hash = TokenHasher.hash(bearer.token)
+        guard let token = try await APIToken.query(on: request.db)
+            .filter(\.$tokenHash == hash)
+            .filter(\.$revokedAt == nil)
+            .with(\.$user)
+            .first(),
+            token.user.isActive
+        else { return }
+        token.lastUsedAt = Date()
+        try await token.save(on: request.db)
+        request.auth.login(token.user)
+    }
+}
+
+enum TokenHasher {
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).hex
+    }
+
+    /// A new random token: `caqes_` + 40 url-safe characters (240 bits).
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        return "caqes_" + String((0..<40).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+}

@@ -1,0 +1,42 @@
+import Fluent
+import Foundation
+
+/// One file import: who, when, which file (SHA-256), how many rows, and how it ended.
+final class ImportRun: Model, @unchecked Sendable {
+    static let schema = "imports"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "kind") var kind: String
+    @Field(key: "file_name") var fileName: String
+    @Field(key: "file_sha256") var fileSHA256: String
+    @Field(key: "file_size") var fileSize: Int
+    @OptionalField(key: "actor_id") var actorID: UUID?
+    @Field(key: "actor_label") var actorLabel: String
+    @Field(key: "status") var status: String
+    @Field(key: "rows_total") var rowsTotal: Int
+    @Field(key: "rows_done") var rowsDone: Int
+    @Field(key: "created_count") var createdCount: Int
+    @Field(key: "updated_count") var updatedCount: Int
+    @Field(key: "unchanged_count") var unchangedCount: Int
+    @Field(key: "error_count") var errorCount: Int
+    @OptionalField(key: "dialect") var dialect: String?
+    @OptionalField(key: "message") var message: String?
+    @Field(key: "started_at") var startedAt: Date
+    @OptionalField(key: "finished_at") var finishedAt: Date?
+
+    init() {}
+}
+
+/// One rejected row of an import.
+final class ImportProblem: Model, @unchecked Sendable {
+    static let schema = "import_errors"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "import_id") var importRun: ImportRun
+    @Field(key: "line") var line: Int
+    @Field(key: "column_name") var column: String
+    @Field(key: "value") var value: String
+    @Field(key: "reason") var reason: String
+
+    init() {}
+}

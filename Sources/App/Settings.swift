@@ -1,0 +1,86 @@
+import Vapor
+
+/// Where the data lives, from `DATABASE_URL`.
+enum DatabaseChoice: Equatable, Sendable {
+    case sqliteFile(String)
+    case sqliteMemory
+    case postgres(String)
+
+    /// `postgres://…` or `postgresql://…` selects PostgreSQL; `sqlite:PATH` another SQLite file;
+    /// `sqlite::memory:` an in-memory database; nothing, the default file.
+    static func parse(_ url: String?, defaultFile: String) throws -> DatabaseChoice {
+        guard let url, !url.isEmpty else { return .sqliteFile(defaultFile) }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return .postgres(url) }
+        if url == "sqlite::memory:" { return .sqliteMemory }
+        if url.hasPrefix("sqlite:") {
+            let path = String(url.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw SettingsError.invalid("DATABASE_URL", url) }
+            return .sqliteFile(path)
+        }
+        throw SettingsError.invalid("DATABASE_URL", url)
+    }
+
+    var label: String {
+        switch self {
+        case .sqliteFile(let path): "SQLite (\(path))"
+        case .sqliteMemory: "SQLite en mémoire"
+        case .postgres: "PostgreSQL"
+        }
+    }
+}
+
+enum SettingsError: Error, CustomStringConvertible {
+    case invalid(String, String)
+
+    var description: String {
+        switch self {
+        case .invalid(let name, let value):
+            "variable \(name) invalide : « \(value) » (attendu : postgres://…, sqlite:CHEMIN ou sqlite::memory:)"
+        }
+    }
+}
+
+/// Runtime settings, read once from the environment (README lists them).
+struct Settings: Sendable {
+    var database: DatabaseChoice
+    var postgresSearchPath: String?
+    var hostname: String
+    var port: Int
+    var secureCookies: Bool
+    var maxUploadBytes: Int
+    var storageDirectory: String
+    var platformName: String
+    var bcryptCost: Int
+
+    static let defaultDatabaseFile = "caqes.sqlite"
+
+    init(environment: Environment.Type, app: Application) throws {
+        let env = { (name: String) in Environment.get(name) }
+        database = try DatabaseChoice.parse(env("DATABASE_URL"), defaultFile: app.caqesDefaultDatabaseFile ?? Self.defaultDatabaseFile)
+        postgresSearchPath = env("DATABASE_SCHEMA")
+        hostname = env("CAQES_HOST") ?? "127.0.0.1"
+        port = env("CAQES_PORT").flatMap(Int.init) ?? 8080
+        secureCookies = env("CAQES_SECURE_COOKIES").map { $0 == "1" || $0 == "true" } ?? app.environment.isRelease
+        let maxMB = env("CAQES_MAX_UPLOAD_MB").flatMap(Int.init) ?? 200
+        maxUploadBytes = maxMB * 1_000_000
+        storageDirectory = env("CAQES_STORAGE") ?? app.directory.workingDirectory + "Storage/"
+        platformName = "CAQES"
+        bcryptCost = env("CAQES_BCRYPT_COST").flatMap(Int.init).map { min(max($0, 4), 16) } ?? 10
+    }
+}
+
+extension Application {
+    private struct SettingsKey: StorageKey { typealias Value = Settings }
+    private struct DefaultFileKey: StorageKey { typealias Value = String }
+
+    var caqesSettings: Settings {
+        get { storage[SettingsKey.self]! }
+        set { storage[SettingsKey.self] = newValue }
+    }
+
+    /// Set before `configure` (by `caqes demo`) to change the default SQLite file.
+    public var caqesDefaultDatabaseFile: String? {
+        get { storage[DefaultFileKey.self] }
+        set { storage[DefaultFileKey.self] = newValue }
+    }
+}

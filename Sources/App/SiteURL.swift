@@ -1,0 +1,62 @@
+import Foundation
+
+/// Every link of the site, built in one place: templates never hand-write paths.
+enum SiteURL: Sendable {
+    case home
+    case login(next: String?, expired: Bool)
+    case logout
+    case password
+    case tokens
+    case tokenRevoke(UUID)
+    case establishments
+    case establishment(String)
+    case establishmentsCSV
+    case users
+    case user(UUID)
+    case audit
+    case imports
+    case importRun(UUID)
+    case apiEstablishments
+    case apiEstablishment(String)
+    case openAPI
+    case healthz
+    case readyz
+    case metrics
+
+    var path: String {
+        switch self {
+        case .home: return "/"
+        case .login(let next, let expired):
+            var items: [URLQueryItem] = []
+            if let next, next != "/", next.hasPrefix("/"), !next.hasPrefix("//") { items.append(.init(name: "suite", value: next)) }
+            if expired { items.append(.init(name: "expiree", value: "1")) }
+            return Self.with("/connexion", items)
+        case .logout: return "/deconnexion"
+        case .password: return "/compte/mot-de-passe"
+        case .tokens: return "/compte/jetons"
+        case .tokenRevoke(let id): return "/compte/jetons/\(id.uuidString.lowercased())/revoquer"
+        case .establishments: return "/etablissements"
+        case .establishment(let finess): return "/etablissements/\(finess)"
+        case .establishmentsCSV: return "/etablissements.csv"
+        case .users: return "/admin/utilisateurs"
+        case .user(let id): return "/admin/utilisateurs/\(id.uuidString.lowercased())"
+        case .audit: return "/admin/journal"
+        case .imports: return "/admin/imports"
+        case .importRun(let id): return "/admin/imports/\(id.uuidString.lowercased())"
+        case .apiEstablishments: return "/api/v1/establishments"
+        case .apiEstablishment(let finess): return "/api/v1/establishments/\(finess)"
+        case .openAPI: return "/api/v1/openapi.yaml"
+        case .healthz: return "/healthz"
+        case .readyz: return "/readyz"
+        case .metrics: return "/metrics"
+        }
+    }
+
+    static func with(_ path: String, _ items: [URLQueryItem]) -> String {
+        guard !items.isEmpty else { return path }
+        var components = URLComponents()
+        components.path = path
+        components.queryItems = items
+        return components.string ?? path
+    }
+}

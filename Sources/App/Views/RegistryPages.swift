@@ -1,0 +1,102 @@
+import CAQESCore
+import Foundation
+
+/// One row of the establishment list or CSV, built from a site.
+struct EstablishmentRow: Encodable, Sendable {
+    let finess: String
+    let legalEntity: String
+    let name: String
+    let category: String
+    let aggregateCategory: String
+    let status: String
+    let holder: String
+    let holderLevel: String
+    let department: String
+    let region: String
+    let address: String
+    let postalCode: String
+    let city: String
+    let source: String
+    let sourceDate: String
+    let href: String
+    let keyValid: Bool
+
+    init(_ site: Site) {
+        finess = site.id ?? ""
+        legalEntity = site.legalEntityFINESS
+        name = site.name
+        category = [site.categoryCode, site.categoryLabel].compactMap { $0 }.joined(separator: " – ")
+        aggregateCategory = site.aggregateLabel ?? ""
+        status = site.legalStatus.flatMap(LegalStatus.init(rawValue:))?.label ?? "Inconnu"
+        holder = site.holderFINESS
+        holderLevel = site.holderFINESS == site.legalEntityFINESS && site.legalEntityFINESS != site.id
+            ? "Entité juridique (EJ)" : "Établissement géographique (ET)"
+        department = site.departmentCode
+        region = site.regionCode ?? ""
+        address = site.address ?? ""
+        postalCode = site.postalCode ?? ""
+        city = site.city ?? ""
+        source = site.source
+        sourceDate = site.sourceDate
+        href = SiteURL.establishment(site.id ?? "").path
+        keyValid = site.keyValid
+    }
+}
+
+struct SelectOption: Encodable, Sendable {
+    let value: String
+    let label: String
+    let selected: Bool
+}
+
+struct PageLink: Encodable, Sendable {
+    let label: String
+    let href: String?
+    let current: Bool
+}
+
+struct EstablishmentListPage: Encodable {
+    let layout: LayoutContext
+    let rows: [EstablishmentRow]
+    let total: String
+    let totalCount: Int
+    let text: String
+    let holder: String
+    let regions: [SelectOption]
+    let departments: [SelectOption]
+    let statuses: [SelectOption]
+    let categories: [SelectOption]
+    let pages: [PageLink]
+    let csvHref: String
+    let summary: String
+}
+
+struct EstablishmentDetailPage: Encodable {
+    let layout: LayoutContext
+    let site: EstablishmentRow
+    let legalEntityName: String
+    let siblings: [EstablishmentRow]
+    let statusSource: String
+    let openedOn: String
+    let siret: String
+    let regionName: String
+    let departmentName: String
+}
+
+enum Pagination {
+    /// Links for a page list: first, previous, a window around the current page, next, last.
+    static func links(page: Int, pageCount: Int, href: (Int) -> String) -> [PageLink] {
+        guard pageCount > 1 else { return [] }
+        var links: [PageLink] = []
+        links.append(PageLink(label: "Précédente", href: page > 1 ? href(page - 1) : nil, current: false))
+        let window = Set([1, pageCount] + Array(max(1, page - 2)...min(pageCount, page + 2)))
+        var previous = 0
+        for number in window.sorted() {
+            if number > previous + 1 { links.append(PageLink(label: "…", href: nil, current: false)) }
+            links.append(PageLink(label: String(number), href: href(number), current: number == page))
+            previous = number
+        }
+        links.append(PageLink(label: "Suivante", href: page < pageCount ? href(page + 1) : nil, current: false))
+        return links
+    }
+}

@@ -1,0 +1,24 @@
+import Fluent
+import Vapor
+
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+
+    let api = app.grouped("api", "v1")
+    try api.register(collection: EstablishmentAPIController())
+
+    // Pages: sessions + CSRF on every form.
+    let site = app.grouped(CSRFMiddleware())
+    site.get { req async throws -> Response in
+        guard try await req.principal() != nil else {
+            return req.redirect(to: SiteURL.login(next: nil, expired: false).path)
+        }
+        return req.redirect(to: SiteURL.establishments.path)
+    }
+    try site.register(collection: AuthController())
+    try site.register(collection: RegistryController())
+    try site.register(collection: TokenController())
+    try site.register(collection: UserAdminController())
+    try site.register(collection: AuditController())
+    try site.register(collection: ImportController())
+}
