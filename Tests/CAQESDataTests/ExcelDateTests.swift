@@ -54,5 +54,13 @@ struct ExcelDateTests {
         #expect(XLSXCell.number(fromStored: "248.53") == Decimal(string: "248.53"))
         #expect(XLSXCell.number(fromStored: "26010004500012") == Decimal(26_010_004_500_012))
         #expect(XLSXCell.number(fromStored: "-1.5E-3") == Decimal(string: "-0.0015"))
+        #expect(XLSXCell.number(fromStored: "46.22274479119414") == Decimal(string: "46.2227447911941"))
+        #expect(XLSXCell.number(fromStored: "5.2085961326419605") == Decimal(string: "5.20859613264196"))
+        #expect(XLSXCell.number(fromStored: "0.99999999999999989") == 1)
+        #expect(XLSXCell.number(fromStored: "12345678901234567890") == Decimal(string: "12345678901234600000"))
+        #expect(XLSXCell.number(fromStored: "0.000123") == Decimal(string: "0.000123"))
+        #expect(XLSXCell.number(fromStored: "1E+20") == Decimal(string: "100000000000000000000"))
+        #expect(XLSXCell.number(fromStored: "0") == 0)
+        #expect(XLSXCell.number(fromStored: "abc") == nil)
     }
 }

@@ -6,17 +6,17 @@ import Testing
 @Suite("XLSX sheet parts")
 struct XLSXSheetTests {
     func parsedSheet() throws -> [XLSXRow] {
-        let strings = SharedStringsParser()
+        var strings = SharedStringsParser()
         try strings.parse(Data(XLSXFixture.sharedStrings.utf8), part: "sharedStrings")
         let styles = StylesParser()
         try styles.parse(Data(XLSXFixture.styles.utf8), part: "styles")
-        let sheet = SheetParser(sharedStrings: strings.strings, formats: styles.formats, date1904: false)
+        var sheet = SheetParser(sharedStrings: strings.strings, formats: styles.formats, date1904: false)
         try sheet.parse(Data(XLSXFixture.sheet.utf8), part: "sheet1")
         return sheet.rows
     }
 
     @Test func sharedStringsJoinRichTextRunsAndDropPhoneticGuides() throws {
-        let strings = SharedStringsParser()
+        var strings = SharedStringsParser()
         try strings.parse(Data(XLSXFixture.sharedStrings.utf8), part: "sharedStrings")
         #expect(strings.strings[5] == "CH DE FLEYRIAT")
         #expect(strings.strings[6] == "Catégorie")
@@ -64,7 +64,7 @@ struct XLSXSheetTests {
     }
 
     @Test func brokenXMLNamesThePart() {
-        let parser = SharedStringsParser()
+        var parser = SharedStringsParser()
         #expect {
             try parser.parse(Data("<sst><si><t>x</si>".utf8), part: "xl/sharedStrings.xml")
         } throws: { error in

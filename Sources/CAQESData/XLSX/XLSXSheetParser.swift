@@ -7,18 +7,19 @@ public struct XLSXRow: Sendable, Equatable {
 }
 
 /// A worksheet part: `<row r>` of `<c r t s>` cells holding `<v>`, or `<is><t>` for inline text.
-final class SheetParser: XLSXPartParser {
+struct SheetParser: XMLHandler {
     let sharedStrings: [String]
     let formats: [XLSXNumberFormat]
     let date1904: Bool
     var rows: [XLSXRow] = []
 
+    private enum CellType { case number, shared, inline, formulaText, boolean, error, isoDate }
     private var rowNumber = 0
     private var cells: [XLSXCell] = []
     private var column = 0
-    private var type = "n"
+    private var type = CellType.number
     private var style = 0
-    private var value = ""
+    private var value: [UInt8] = []
     private var collecting = false, inInline = false, inPhonetic = false
 
     init(sharedStrings: [String], formats: [XLSXNumberFormat], date1904: Bool) {
@@ -27,92 +28,122 @@ final class SheetParser: XLSXPartParser {
         self.date1904 = date1904
     }
 
-    override func start(_ name: Substring, _ attributes: [String: String]) {
-        switch name {
-        case "row":
-            rowNumber = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
-            cells = []
-            column = 0
-        case "c":
-            column = attributes["r"].flatMap(Self.columnIndex) ?? cells.count
-            type = attributes["t"] ?? "n"
-            style = attributes["s"].flatMap(Int.init) ?? 0
-            value = ""
-        case "v":
+    mutating func parse(_ data: Data, part: String) throws(XLSXError) {
+        try XLSXParts.scan(data, part: part, into: &self)
+    }
+
+    mutating func start(_ name: XMLName, _ attributes: XMLAttributes) throws(XLSXError) {
+        if name == "c" {
+            column = attributes["r"].flatMap { Self.columnIndex($0.bytes) } ?? cells.count
+            type = attributes["t"].map { Self.cellType($0.bytes) } ?? .number
+            style = attributes["s"]?.int ?? 0
+            value.removeAll(keepingCapacity: true)
+        } else if name == "v" {
             collecting = true
-        case "is":
+        } else if name == "row" {
+            rowNumber = attributes["r"]?.int ?? rowNumber + 1
+            cells.removeAll(keepingCapacity: true)
+        } else if name == "is" {
             inInline = true
-        case "rPh":
+        } else if name == "rPh" {
             inPhonetic = true
-        case "t" where inInline && !inPhonetic:
+        } else if name == "t" && inInline && !inPhonetic {
             collecting = true
-        default:
-            break
         }
     }
 
-    override func end(_ name: Substring) {
-        switch name {
-        case "v", "t":
+    mutating func end(_ name: XMLName) {
+        if name == "v" || name == "t" {
             collecting = false
-        case "is":
-            inInline = false
-        case "rPh":
-            inPhonetic = false
-        case "c":
+        } else if name == "c" {
             let cell = makeCell()
             if column >= cells.count { cells.append(contentsOf: repeatElement(.empty, count: column - cells.count + 1)) }
             cells[column] = cell
-        case "row":
+        } else if name == "row" {
             while cells.last == .empty { cells.removeLast() }
             rows.append(XLSXRow(number: rowNumber, cells: cells))
-        default:
-            break
+        } else if name == "is" {
+            inInline = false
+        } else if name == "rPh" {
+            inPhonetic = false
         }
     }
 
-    override func text(_ string: String) { if collecting { value += string } }
+    mutating func text(_ text: XMLText) { if collecting { text.append(to: &value) } }
 
-    func makeCell() -> XLSXCell {
+    private static func cellType(_ bytes: UnsafeRawBufferPointer) -> CellType {
+        let name = XMLName(bytes: bytes)
+        if name == "s" { return .shared }
+        if name == "inlineStr" { return .inline }
+        if name == "str" { return .formulaText }
+        if name == "b" { return .boolean }
+        if name == "e" { return .error }
+        if name == "d" { return .isoDate }
+        return .number
+    }
+
+    private func makeCell() -> XLSXCell {
         switch type {
-        case "s":
-            guard let index = Int(value), sharedStrings.indices.contains(index) else { return .empty }
+        case .shared:
+            guard let index = Self.int(value),
+                  sharedStrings.indices.contains(index) else { return .empty }
             return sharedStrings[index].isEmpty ? .empty : .text(sharedStrings[index])
-        case "inlineStr", "str":
-            return value.isEmpty ? .empty : .text(value)
-        case "b":
-            return .boolean(value == "1" || value.lowercased() == "true")
-        case "e":
-            return .error(value)
-        case "d":
-            return ExcelDate(iso: value).map(XLSXCell.date) ?? (value.isEmpty ? .empty : .text(value))
-        default:
+        case .inline, .formulaText:
+            return value.isEmpty ? .empty : .text(String(decoding: value, as: UTF8.self))
+        case .boolean:
+            return .boolean(value == [0x31] || String(decoding: value, as: UTF8.self).lowercased() == "true")
+        case .error:
+            return .error(String(decoding: value, as: UTF8.self))
+        case .isoDate:
+            let text = String(decoding: value, as: UTF8.self)
+            return ExcelDate(iso: text).map(XLSXCell.date) ?? (text.isEmpty ? .empty : .text(text))
+        case .number:
             guard !value.isEmpty else { return .empty }
             let format = formats.indices.contains(style) ? formats[style] : .general
+            let integer = value.count <= 15 ? Self.int(value) : nil
             switch format {
             case .date:
-                if let serial = Double(value), let date = ExcelDate(serial: serial, date1904: date1904) { return .date(date) }
+                let text = String(decoding: value, as: UTF8.self)
+                if let serial = Double(text), let date = ExcelDate(serial: serial, date1904: date1904) { return .date(date) }
             case .zeroPadded(let width):
-                if let number = Int(value), number >= 0 {
-                    let digits = String(number)
+                if let integer {
+                    let digits = String(integer)
                     return .text(String(repeating: "0", count: max(0, width - digits.count)) + digits)
                 }
             case .general:
                 break
             }
-            return XLSXCell.number(fromStored: value).map(XLSXCell.number) ?? .text(value)
+            if let integer { return .number(Decimal(integer)) }
+            let number = value.withUnsafeBytes { XLSXCell.number(fromStored: $0) }
+            return number.map(XLSXCell.number) ?? .text(String(decoding: value, as: UTF8.self))
         }
     }
 
+    /// A non-negative integer written in ASCII digits.
+    private static func int(_ bytes: [UInt8]) -> Int? {
+        guard !bytes.isEmpty, bytes.count < 19 else { return nil }
+        var result = 0
+        for c in bytes {
+            guard c >= 0x30 && c <= 0x39 else { return nil }
+            result = result * 10 + Int(c - 0x30)
+        }
+        return result
+    }
+
     /// `A1` → 0, `AB12` → 27.
-    static func columnIndex(_ reference: String) -> Int? {
+    static func columnIndex(_ reference: UnsafeRawBufferPointer) -> Int? {
         var index = 0, letters = 0
-        for byte in reference.utf8 {
+        for byte in reference {
             let upper = byte & ~0x20
             guard upper >= 65 && upper <= 90 else { break }
             index = index * 26 + Int(upper - 64)
             letters += 1
         }
         return letters > 0 ? index - 1 : nil
+    }
+
+    static func columnIndex(_ reference: String) -> Int? {
+        var reference = reference
+        return reference.withUTF8 { columnIndex(UnsafeRawBufferPointer($0)) }
     }
 }

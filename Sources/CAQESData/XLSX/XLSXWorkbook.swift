@@ -45,7 +45,7 @@ public final class XLSXWorkbook {
             relationships.targets[sheet.relationship] ?? "xl/worksheets/sheet\(index + 1).xml"
         }
         date1904 = workbook.date1904
-        let strings = SharedStringsParser()
+        var strings = SharedStringsParser()
         let stringsPath = relationships.sharedStrings ?? "xl/sharedStrings.xml"
         if let data = try Self.read(archive, stringsPath, required: false) { try strings.parse(data, part: stringsPath) }
         sharedStrings = strings.strings
@@ -67,7 +67,7 @@ public final class XLSXWorkbook {
             index = found
         }
         let path = sheetPaths[index]
-        let parser = SheetParser(sharedStrings: sharedStrings, formats: formats, date1904: date1904)
+        var parser = SheetParser(sharedStrings: sharedStrings, formats: formats, date1904: date1904)
         guard let data = try Self.read(archive, path, required: true) else { throw .notAWorkbook }
         try parser.parse(data, part: path)
         return (sheetNames[index], parser.rows)

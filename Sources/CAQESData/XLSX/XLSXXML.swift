@@ -10,7 +10,9 @@ class XLSXPartParser: NSObject, XMLParserDelegate {
     var failure: String?
 
     func parse(_ data: Data, part: String) throws(XLSXError) {
-        let parser = XMLParser(data: data)
+        // `XMLParser(data:)` on Linux fails at the end of parts over about 10 MB; the stream
+        // initializer parses the same bytes without that limit.
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.delegate = self
         parser.shouldProcessNamespaces = false
         // On Linux a truncated document parses "successfully" and only sets `parserError`.
@@ -47,33 +49,6 @@ class XLSXPartParser: NSObject, XMLParserDelegate {
         if let value = attributes[name] { return value }
         return attributes.first { local($0.key) == name }?.value
     }
-}
-
-/// `xl/sharedStrings.xml`: each `<si>` is the concatenation of its `<t>`, phonetic runs excluded.
-final class SharedStringsParser: XLSXPartParser {
-    var strings: [String] = []
-    private var current = ""
-    private var inText = false, inPhonetic = false
-
-    override func start(_ name: Substring, _ attributes: [String: String]) {
-        switch name {
-        case "si": current = ""
-        case "t": inText = !inPhonetic
-        case "rPh": inPhonetic = true
-        default: break
-        }
-    }
-
-    override func end(_ name: Substring) {
-        switch name {
-        case "si": strings.append(current)
-        case "t": inText = false
-        case "rPh": inPhonetic = false
-        default: break
-        }
-    }
-
-    override func text(_ string: String) { if inText { current += string } }
 }
 
 /// `xl/styles.xml`: the number format of each cell style (`cellXfs`).
