@@ -63,3 +63,25 @@ struct CSVDialectDetectorTests {
         #expect(rows.rows[0].fields == ["€’œ", "É"])
     }
 }
+
+@Suite("Uploaded file kinds")
+struct InputFormatTests {
+    @Test(arguments: [
+        ([0x1F, 0x8B, 0x08, 0x00], InputFormat.gzip),
+        ([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00], .xlsx),
+        ([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], .xls),
+        ([0x25, 0x50, 0x44, 0x46, 0x2D], .binary),
+        (Array("FINESS;Statut\n010000024;Public\n".utf8), .csv),
+        ([0xEF, 0xBB, 0xBF] + Array("a,b\n".utf8), .csv),
+    ] as [([UInt8], InputFormat)])
+    func theFirstBytesTellWhichReaderToUse(bytes: [UInt8], expected: InputFormat) {
+        #expect(InputFormat.detect(prefix: bytes) == expected)
+    }
+
+    @Test(.enabled(if: TestData.available))
+    func theSharedFilesAreRecognised() {
+        #expect(InputFormat.detect(path: TestData.path("finess/finess_et_20210108.csv.gz")) == .gzip)
+        #expect(InputFormat.detect(path: TestData.path("sae/ID_2022r.csv")) == .csv)
+        #expect(InputFormat.detect(path: "/nonexistent") == nil)
+    }
+}
