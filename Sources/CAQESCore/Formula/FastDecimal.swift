@@ -9,7 +9,8 @@ import Foundation
 /// alone would blow the budget of a national run (3,000 establishments × 10 indicators × 2 years
 /// in 200 ms).
 ///
-/// Addition, subtraction, multiplication and comparison are exact, so they equal Foundation's.
+/// Addition, subtraction and comparison are exact, so they equal Foundation's; so is
+/// multiplication while the product fits in 64 bits (beyond, it keeps 19 significant digits).
 /// Division keeps 18 to 19 significant digits, rounded half away from zero (exact quotients stay
 /// exact): formula results may differ from Foundation's `a / b` beyond the 18th digit, far below
 /// the cent (D7). Anything that does not fit (overflow, wide mantissas, NaN) goes through
@@ -121,12 +122,31 @@ enum FastDecimal {
         return make(a)
     }
 
+    /// Exact while the product fits in 64 bits; beyond, rounded half away from zero to 19
+    /// significant digits (only a quotient's long tail gets there: amounts and rates are short).
     static func multiply(_ x: Decimal, _ y: Decimal) -> Decimal {
         guard let a = parts(x), let b = parts(y) else { return x * y }
-        let (m, overflow) = a.mantissa.multipliedReportingOverflow(by: b.mantissa)
-        let e = a.exponent + b.exponent
-        guard !overflow, e >= -128, e <= 127 else { return x * y }
+        let (high, low) = a.mantissa.multipliedFullWidth(by: b.mantissa)
+        var m = low
+        var e = a.exponent + b.exponent
+        if high != 0 {
+            guard let (q, k) = shortened(high: high, low: low) else { return x * y }
+            (m, e) = (q, e + k)
+        }
+        guard e >= -128, e <= 127 else { return x * y }
         return make(Parts(negative: a.negative != b.negative, exponent: e, mantissa: m))
+    }
+
+    /// A 128-bit mantissa divided by the smallest 10^k that brings it under 10^19, rounded half
+    /// away from zero.
+    private static func shortened(high: UInt64, low: UInt64) -> (UInt64, Int)? {
+        for k in 1...19 where high < powers[k] {
+            var (q, r) = powers[k].dividingFullWidth((high, low))
+            guard q < powers[19] else { continue }
+            if r >= powers[k] - r { q += 1 }
+            return (q, k)
+        }
+        return nil
     }
 
     private static func digitCount(_ m: UInt64) -> Int {
@@ -176,6 +196,11 @@ enum FastDecimal {
         let signB = b.mantissa == 0 ? 0 : b.negative ? -1 : 1
         if signA != signB { return signA < signB ? .orderedAscending : .orderedDescending }
         if signA == 0 { return .orderedSame }
+        // Different orders of magnitude decide without aligning mantissas.
+        let magnitudeA = digitCount(a.mantissa) + a.exponent, magnitudeB = digitCount(b.mantissa) + b.exponent
+        if magnitudeA != magnitudeB {
+            return (magnitudeA < magnitudeB) != a.negative ? .orderedAscending : .orderedDescending
+        }
         guard let (ma, mb, _) = aligned(a, b) else {
             return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
         }

@@ -20,10 +20,23 @@ struct FastDecimalTests {
             let y = dec(right)
             #expect(FastDecimal.add(x, y) == x + y, "\(left) + \(right)")
             #expect(FastDecimal.subtract(x, y) == x - y, "\(left) - \(right)")
-            #expect(FastDecimal.multiply(x, y) == x * y, "\(left) × \(right)")
+            let product = x * y
+            let fast = FastDecimal.multiply(x, y)
+            let tolerance = (product < 0 ? -product : product) * dec("0.000000000000000001")
+            #expect(fast - product <= tolerance && product - fast <= tolerance, "\(left) × \(right)")
             #expect(FastDecimal.less(x, y) == (x < y), "\(left) < \(right)")
             #expect((FastDecimal.compare(x, y) == .orderedSame) == (x == y), "\(left) = \(right)")
         }
+    }
+
+    @Test("multiplication is exact within 64 bits, then keeps 19 significant digits", arguments: [
+        ("250000", "0.3", "75000"),
+        ("99999999999.99", "12345", "1234499999999876.55"),
+        ("0.604878048780487805", "2000000", "1209756.09756097561"),
+        ("0.433333333333333333", "0.433333333333333333", "0.1877777777777777775"),
+    ])
+    func multiplication(a: String, b: String, expected: String) {
+        #expect(FastDecimal.multiply(dec(a), dec(b)) == dec(expected))
     }
 
     @Test("division is exact when the quotient terminates, else 18–19 significant digits rounded half away from zero", arguments: [
