@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Pure domain: Foundation (and a YAML parser for catalogue text) only.
@@ -29,8 +30,7 @@ let package = Package(
         // Fast readers: CSV (encodings, separators, decimal comma), claims aggregation.
         .target(
             name: "CAQESData",
-            dependencies: ["CAQESCore"],
-            exclude: ["XLSX"]
+            dependencies: ["CAQESCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(
             name: "App",
@@ -47,7 +47,10 @@ let package = Package(
         ),
         .executableTarget(name: "caqes", dependencies: ["App"]),
         .testTarget(name: "CAQESCoreTests", dependencies: ["CAQESCore"], exclude: wipCore),
-        .testTarget(name: "CAQESDataTests", dependencies: ["CAQESData"]),
+        .testTarget(
+            name: "CAQESDataTests",
+            dependencies: ["CAQESData", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(
             name: "AppTests",
             dependencies: [
