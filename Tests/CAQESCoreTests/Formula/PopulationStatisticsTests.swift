@@ -117,6 +117,24 @@ struct PopulationStatisticsTests {
         #expect(cached.cache?.count == 1)
     }
 
+    @Test("members evaluated concurrently share the cache and get the same answers")
+    func concurrentEvaluation() async throws {
+        let values: [Decimal?] = (1...300).map { Decimal($0 % 37) }
+        let categories = (0..<300).map { ["CH", "CHU", "CLCC"][$0 % 3] }
+        let population = Self.population(values, categories: categories)
+        let formula = try compile("stays[N] > q3(stays[N], by: category) or stays[N] < percentile(stays[N], 10%)")
+        let sequential = try (0..<300).map { try FormulaEvaluator.value(of: formula, in: Self.population(values, categories: categories, cached: false).context($0)) }
+        let concurrent = try await withThrowingTaskGroup(of: (Int, FormulaValue).self) { group in
+            for i in 0..<300 {
+                group.addTask { (i, try FormulaEvaluator.value(of: formula, in: population.context(i))) }
+            }
+            var results = [FormulaValue](repeating: .boolean(false), count: 300)
+            for try await (i, value) in group { results[i] = value }
+            return results
+        }
+        #expect(concurrent == sequential)
+    }
+
     @Test("a member whose sub-formula divides by zero has no value and is left out of the statistic")
     func memberDivisionByZero() throws {
         var scope = testScope
