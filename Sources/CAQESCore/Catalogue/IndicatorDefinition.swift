@@ -18,7 +18,8 @@ public enum Section: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// One indicator of a catalogue: how establishments are targeted on it, and how it is evaluated
 /// (national savings-based incentive, regional yearly target, or informative value only).
-public struct IndicatorDefinition: Sendable {
+/// A final class: definitions are shared by every result that cites them, copied by reference.
+public final class IndicatorDefinition: Sendable {
     /// Short code, unique in its catalogue: `N1`, `N1.2`, `HDF-BIO-TRA`.
     public let code: String
     public let label: String

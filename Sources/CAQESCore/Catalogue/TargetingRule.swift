@@ -21,7 +21,7 @@ public indirect enum TargetingRule: Sendable {
 ///
 /// The threshold may be a constant (`40%`), a population statistic (`q3(hf_readmission_rate)`)
 /// or a category statistic; results show both sides with their explanation.
-public struct TargetingCriterion: Sendable {
+public final class TargetingCriterion: Sendable {
     public let label: String
     public let value: CompiledFormula
     public let comparison: Comparison

@@ -18,8 +18,10 @@ public struct IncentiveLine: Sendable, Equatable {
     /// The evaluated year `N` (savings compare N-1 with N).
     public let year: Int
     public let status: IncentiveStatus
-    /// The indicator's value for `N` when it has one (always for informative indicators).
-    public let value: FormulaValue?
+    let valueProvider: @Sendable () -> FormulaValue?
+    /// The indicator's value for `N` when it has one (always for informative indicators); for
+    /// paid indicators it is computed on read, being shown, not used for the amount.
+    public var value: FormulaValue? { valueProvider() }
     /// Savings after the floor at 0 (D2); nil when not evaluable or informative.
     public let savings: Decimal?
     /// The rate applied (the cap unless the contract set lower, D3).
@@ -27,9 +29,18 @@ public struct IncentiveLine: Sendable, Equatable {
     public let cap: Decimal?
     /// Rounded to the cent (D7); 0 unless `status == .paid`.
     public let amount: Decimal
-    public let explanation: Explanation
+    let explainer: @Sendable () -> (explanation: Explanation, trace: String)
+
+    /// Savings formula with every input, the floor at 0, the rate and the rounded amount. Bulk
+    /// runs build it on first read, from the same data.
+    public var explanation: Explanation { explainer().explanation }
     /// One line for CSV exports and logs: `N1 2023 : max(0 ; …) × 30 % = 9 000,00 €`.
-    public let trace: String
+    public var trace: String { explainer().trace }
+
+    public static func == (a: IncentiveLine, b: IncentiveLine) -> Bool {
+        (a.subject, a.indicatorCode, a.indicatorLabel, a.year, a.status, a.value) == (b.subject, b.indicatorCode, b.indicatorLabel, b.year, b.status, b.value)
+            && (a.savings, a.rate, a.cap, a.amount) == (b.savings, b.rate, b.cap, b.amount)
+    }
 }
 
 /// What a contract says for the national incentive of one establishment.
@@ -47,5 +58,13 @@ public struct ContractIncentiveTerms: Sendable, Equatable {
         self.startYear = startYear
         self.indicators = indicators
         self.rates = rates
+    }
+}
+
+extension IncentiveLine {
+    /// The same line with another explanation source (lazy explanations of bulk runs).
+    func with(explainer: @escaping @Sendable () -> (explanation: Explanation, trace: String)) -> IncentiveLine {
+        IncentiveLine(subject: subject, indicatorCode: indicatorCode, indicatorLabel: indicatorLabel, year: year,
+                      status: status, valueProvider: valueProvider, savings: savings, rate: rate, cap: cap, amount: amount, explainer: explainer)
     }
 }

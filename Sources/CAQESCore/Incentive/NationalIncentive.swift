@@ -11,24 +11,49 @@ public enum NationalIncentive {
     public static func compute(
         _ indicator: IndicatorDefinition, in context: some FormulaContext, contractRate: Decimal? = nil
     ) throws(IncentiveError) -> IncentiveLine {
-        if indicator.informative { return informative(indicator, in: context) }
+        try compute(indicator, in: context, contractRate: contractRate, explain: true)
+    }
+
+    /// `explain: false` takes the evaluator's fast path and builds the explanation on first read.
+    static func compute(
+        _ indicator: IndicatorDefinition, in context: some FormulaContext, contractRate: Decimal?, explain: Bool
+    ) throws(IncentiveError) -> IncentiveLine {
+        if !explain {
+            let line = try compute(indicator, in: context, contractRate: contractRate, fast: true)
+            return line.with { (try? compute(indicator, in: context, contractRate: contractRate, fast: false))
+                .map { ($0.explanation, $0.trace) } ?? (Explanation(label: "", value: ""), "") }
+        }
+        return try compute(indicator, in: context, contractRate: contractRate, fast: false)
+    }
+
+    private static func compute(
+        _ indicator: IndicatorDefinition, in context: some FormulaContext, contractRate: Decimal?, fast: Bool
+    ) throws(IncentiveError) -> IncentiveLine {
+        if indicator.informative { return informative(indicator, in: context, fast: fast) }
         guard let rule = indicator.incentive, let cap = indicator.cap else { throw .notNationallyPaid(indicator.code) }
         let rate = contractRate ?? cap
         if rate < 0 { throw .negativeRate(indicator: indicator.code, rate: rate) }
         if rate > cap { throw .rateAboveCap(indicator: indicator.code, rate: rate, cap: cap) }
 
         let heading = "\(indicator.code) \(context.year)"
-        let value = indicator.value.flatMap { try? FormulaEvaluator.value(of: $0, in: context) }
-        let raw = SafeEvaluation(rule.savings, in: context)
+        let value: @Sendable () -> FormulaValue? = { indicator.value.flatMap { try? FormulaEvaluator.value(of: $0, in: context) } }
+        let raw = SafeEvaluation(rule.savings, in: context, explain: !fast)
         guard case .number(let rawSavings)? = raw.value else {
             let explanation = Explanation(label: "Intéressement \(heading)", value: "non évaluable", children: [raw.explanation])
+            let trace = "\(heading) : non évaluable — \(raw.explanation.value)"
             return IncentiveLine(
                 subject: context.subject, indicatorCode: indicator.code, indicatorLabel: indicator.label, year: context.year,
-                status: .notEvaluable(missing: raw.missing, reasons: raw.reasons), value: value, savings: nil, rate: rate,
-                cap: cap, amount: 0, explanation: explanation, trace: "\(heading) : non évaluable — \(raw.explanation.value)")
+                status: .notEvaluable(missing: raw.missing, reasons: raw.reasons), valueProvider: value, savings: nil, rate: rate,
+                cap: cap, amount: 0, explainer: { (explanation, trace) })
         }
         let savings = max(0, rawSavings)
         let amount = Money.roundToCent(savings * rate)
+        if fast {
+            return IncentiveLine(
+                subject: context.subject, indicatorCode: indicator.code, indicatorLabel: indicator.label, year: context.year,
+                status: .paid, valueProvider: value, savings: savings, rate: rate, cap: cap, amount: amount,
+                explainer: { (Explanation(label: "", value: ""), "") })
+        }
         let savingsNode = Explanation(
             label: "économies retenues (dépenses évitées, jamais négatives)", value: Money.format(number: savings, decimals: nil),
             children: [Explanation(label: "0", value: "0"), raw.explanation], form: .call, symbol: "max")
@@ -40,21 +65,21 @@ public enum NationalIncentive {
             children: [savingsNode, rateNode], form: .infix, symbol: "×")
         return IncentiveLine(
             subject: context.subject, indicatorCode: indicator.code, indicatorLabel: indicator.label, year: context.year,
-            status: .paid, value: value, savings: savings, rate: rate, cap: cap, amount: amount,
-            explanation: explanation, trace: "\(heading) : \(explanation.oneLine)")
+            status: .paid, valueProvider: value, savings: savings, rate: rate, cap: cap, amount: amount,
+            explainer: { [trace = "\(heading) : \(explanation.oneLine)"] in (explanation, trace) })
     }
 
     /// Informative indicators: the value and its explanation, amount 0 (D8).
-    static func informative(_ indicator: IndicatorDefinition, in context: some FormulaContext) -> IncentiveLine {
+    static func informative(_ indicator: IndicatorDefinition, in context: some FormulaContext, fast: Bool) -> IncentiveLine {
         let heading = "\(indicator.code) \(context.year)"
-        let evaluation = indicator.value.map { SafeEvaluation($0, in: context) }
+        let evaluation = indicator.value.map { SafeEvaluation($0, in: context, explain: !fast) }
         let status: IncentiveStatus = evaluation.map { $0.value == nil ? .notEvaluable(missing: $0.missing, reasons: $0.reasons) : .informative } ?? .informative
         let explanation = Explanation(label: "Indicateur informatif \(heading) — \(indicator.label) (jamais payé)",
                                       value: evaluation?.explanation.value ?? "", children: evaluation.map { [$0.explanation] } ?? [])
         return IncentiveLine(
             subject: context.subject, indicatorCode: indicator.code, indicatorLabel: indicator.label, year: context.year,
-            status: status, value: evaluation?.value, savings: nil, rate: nil, cap: nil, amount: 0,
-            explanation: explanation, trace: "\(heading) (informatif, non payé) : \(evaluation?.explanation.oneLine ?? "")")
+            status: status, valueProvider: { [value = evaluation?.value] in value }, savings: nil, rate: nil, cap: nil, amount: 0,
+            explainer: { [trace = "\(heading) (informatif, non payé) : \(evaluation?.explanation.oneLine ?? "")"] in (explanation, trace) })
     }
 
     /// Every contracted indicator (and its informative indicators) of every contract, for year `year`.
@@ -65,23 +90,36 @@ public enum NationalIncentive {
         _ catalogue: CatalogueVersion, year: Int, measures: MeasureSet, contracts: [ContractIncentiveTerms]
     ) throws(IncentiveError) -> [IncentiveLine] {
         var frames: [Int?: MeasureFrame] = [:]
-        var lines: [IncentiveLine] = []
+        var selections: [[String]: [IndicatorDefinition]] = [:]
+        var work: [(context: MeasureContext, indicators: [IndicatorDefinition], rates: [String: Decimal])] = []
         for contract in contracts {
-            for code in contract.indicators where catalogue.indicator(code) == nil {
-                throw .unknownIndicator(code, catalogue: catalogue.id)
+            let selected: [IndicatorDefinition]
+            if let known = selections[contract.indicators] {
+                selected = known
+            } else {
+                for code in contract.indicators where catalogue.indicator(code) == nil {
+                    throw .unknownIndicator(code, catalogue: catalogue.id)
+                }
+                let wanted = Set(contract.indicators)
+                selected = catalogue.indicators.filter { wanted.contains($0.code) || ($0.parent.map(wanted.contains) ?? false) }
+                selections[contract.indicators] = selected
             }
-            let wanted = Set(contract.indicators)
-            let selected = catalogue.indicators.filter { wanted.contains($0.code) || ($0.parent.map(wanted.contains) ?? false) }
             let reference = catalogue.referenceYear?.resolve(contractStartYear: contract.startYear)
             let frame = frames[reference] ?? measures.frame(year: year, referenceYear: reference, population: catalogue.scope)
             frames[reference] = frame
             let context = frame.context(for: contract.subject)
                 ?? MeasureSet(members: [MeasureSet.Member(subject: contract.subject)])
                     .frame(year: year, referenceYear: reference, population: .national).contexts[0]
-            for indicator in selected {
-                lines.append(try compute(indicator, in: context, contractRate: contract.rates[indicator.code]))
-            }
+            work.append((context, selected, contract.rates))
         }
+        let items = work
+        let lines = try ParallelMap.map(items.count) { (i) throws(IncentiveError) -> [IncentiveLine] in
+            var result: [IncentiveLine] = []
+            for indicator in items[i].indicators {
+                result.append(try compute(indicator, in: items[i].context, contractRate: items[i].rates[indicator.code], explain: false))
+            }
+            return result
+        }.flatMap { $0 }
         return lines
     }
 

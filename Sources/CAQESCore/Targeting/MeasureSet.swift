@@ -27,7 +27,9 @@ public struct MeasureSet: Sendable {
 
     public private(set) var members: [Member] = []
     private(set) var indexBySubject: [String: Int] = [:]
-    private(set) var columns: [Column: [MeasureValue?]] = [:]
+    /// Column index by (measure, year); each column holds one slot per member.
+    private(set) var columnIndex: [Column: Int] = [:]
+    private(set) var columns: [[MeasureValue?]] = []
 
     public init(members: [Member] = []) {
         for member in members { add(member) }
@@ -41,7 +43,7 @@ public struct MeasureSet: Sendable {
         }
         indexBySubject[member.subject] = members.count
         members.append(member)
-        for key in columns.keys { columns[key]!.append(nil) }
+        for column in columns.indices { columns[column].append(nil) }
     }
 
     /// Records a value; adds the subject (without category or region) if it is not a member yet.
@@ -49,8 +51,15 @@ public struct MeasureSet: Sendable {
         if indexBySubject[subject] == nil { add(Member(subject: subject)) }
         let index = indexBySubject[subject]!
         let key = Column(measure: measure, year: year)
-        if columns[key] == nil { columns[key] = Array(repeating: nil, count: members.count) }
-        columns[key]![index] = value
+        let column: Int
+        if let existing = columnIndex[key] {
+            column = existing
+        } else {
+            column = columns.count
+            columnIndex[key] = column
+            columns.append(Array(repeating: nil, count: members.count))
+        }
+        columns[column][index] = value
     }
 
     /// Records a number, the common case for imports and tests.
@@ -65,7 +74,8 @@ public struct MeasureSet: Sendable {
     }
 
     func value(at index: Int, measure: String, year: Int) -> MeasureValue? {
-        columns[Column(measure: measure, year: year)]?[index]
+        guard let column = columnIndex[Column(measure: measure, year: year)] else { return nil }
+        return columns[column][index]
     }
 
     public func member(_ subject: String) -> Member? {

@@ -2,15 +2,23 @@
 /// measures and other reasons, and an explanation node that says so.
 public struct SafeEvaluation: Sendable {
     public let value: FormulaValue?
+    /// The explanation tree; a bare node with the formula text when evaluated without explaining.
     public let explanation: Explanation
     public let missing: [MissingValue]
     public let reasons: [String]
 
-    public init(_ formula: CompiledFormula, in context: some FormulaContext) {
+    /// Evaluates `formula`; `explain: false` takes the evaluator's fast path (no explanation tree).
+    public init(_ formula: CompiledFormula, in context: some FormulaContext, explain: Bool = true) {
         do {
-            let evaluation = try FormulaEvaluator.evaluate(formula, in: context)
-            value = evaluation.value
-            explanation = evaluation.explanation
+            if explain {
+                let evaluation = try FormulaEvaluator.evaluate(formula, in: context)
+                value = evaluation.value
+                explanation = evaluation.explanation
+            } else {
+                let result = try FormulaEvaluator.value(of: formula, in: context)
+                value = result
+                explanation = Explanation(label: formula.text, value: "")
+            }
             missing = []
             reasons = []
         } catch {

@@ -21,22 +21,26 @@ public enum TargetingEngine {
                                    referenceYear: catalogue.referenceYear?.resolve(contractStartYear: contractStartYear),
                                    population: catalogue.scope)
         let indicators = catalogue.indicators.filter { $0.targeting != nil }
-        var decisions: [TargetingDecision] = []
-        decisions.reserveCapacity(frame.memberIndices.count * indicators.count)
-        for context in frame.contexts {
-            if case .region(let code) = population, measures.members[context.index].region != code { continue }
-            for indicator in indicators {
-                decisions.append(decide(indicator, rule: indicator.targeting!, in: context))
-            }
+        var listed = frame.contexts
+        if case .region(let code) = population {
+            listed = listed.filter { measures.members[$0.index].region == code }
         }
+        let members = listed
+        let decisions = ParallelMap.map(members.count) { i in
+            indicators.map { decide($0, rule: $0.targeting!, in: members[i], explain: false) }
+        }.flatMap { $0 }
         return TargetingRun(catalogueID: catalogue.id, catalogueVersion: catalogue.version,
                             referenceYear: referenceYear, population: population, decisions: decisions)
     }
 
     /// Targets one establishment on one indicator.
-    public static func decide(_ indicator: IndicatorDefinition, rule: TargetingRule, in context: some FormulaContext) -> TargetingDecision {
+    ///
+    /// With `explain: false` (bulk runs) the values, thresholds and outcomes are computed on the
+    /// evaluator's fast path and the explanations on first read.
+    public static func decide(_ indicator: IndicatorDefinition, rule: TargetingRule, in context: some FormulaContext,
+                              explain: Bool = true) -> TargetingDecision {
         var criteria: [CriterionResult] = []
-        let (outcome, tree) = evaluate(rule, in: context, criteria: &criteria)
+        let (outcome, tree) = evaluate(rule, in: context, explain: explain, criteria: &criteria)
         let result: TargetingOutcome
         switch outcome {
         case .met: result = .targeted
@@ -46,23 +50,29 @@ public enum TargetingEngine {
             result = .notEvaluable(missing: Array(Set(open.flatMap(\.missing))).sorted(),
                                    reasons: Array(Set(open.flatMap(\.reasons))).sorted())
         }
-        let explanation = Explanation(label: "Ciblage \(indicator.code) — \(indicator.label)", value: result.label,
-                                      children: [tree])
+        let explainer: @Sendable () -> Explanation
+        if explain {
+            let explanation = Explanation(label: "Ciblage \(indicator.code) — \(indicator.label)", value: result.label,
+                                          children: [tree])
+            explainer = { explanation }
+        } else {
+            explainer = { decide(indicator, rule: rule, in: context, explain: true).explanation }
+        }
         return TargetingDecision(subject: context.subject, indicatorCode: indicator.code, indicatorLabel: indicator.label,
-                                 outcome: result, criteria: criteria, explanation: explanation)
+                                 outcome: result, criteria: criteria, explainer: explainer)
     }
 
     /// Three-valued logic: one unmet criterion fails "all of" even if another is not evaluable.
-    private static func evaluate(_ rule: TargetingRule, in context: some FormulaContext,
+    private static func evaluate(_ rule: TargetingRule, in context: some FormulaContext, explain: Bool,
                                  criteria: inout [CriterionResult]) -> (CriterionOutcome, Explanation) {
         switch rule {
         case .criterion(let criterion):
-            let result = evaluate(criterion, in: context)
+            let result = evaluate(criterion, in: context, explain: explain)
             criteria.append(result)
-            return (result.outcome, result.explanation)
+            return (result.outcome, explain ? result.explanation : placeholder)
         case .allOf(let rules), .anyOf(let rules):
             let isAll: Bool = if case .allOf = rule { true } else { false }
-            let members = rules.map { evaluate($0, in: context, criteria: &criteria) }
+            let members = rules.map { evaluate($0, in: context, explain: explain, criteria: &criteria) }
             let decisive: CriterionOutcome = isAll ? .notMet : .met
             let outcome: CriterionOutcome = if members.contains(where: { $0.0 == decisive }) {
                 decisive
@@ -71,6 +81,7 @@ public enum TargetingEngine {
             } else {
                 isAll ? .met : .notMet
             }
+            guard explain else { return (outcome, placeholder) }
             let node = Explanation(label: isAll ? "tous les critères" : "au moins un des critères",
                                    value: outcome.label, children: members.map(\.1),
                                    form: .infix, symbol: isAll ? "et" : "ou", parenthesized: true)
@@ -78,19 +89,28 @@ public enum TargetingEngine {
         }
     }
 
-    static func evaluate(_ criterion: TargetingCriterion, in context: some FormulaContext) -> CriterionResult {
-        let value = SafeEvaluation(criterion.value, in: context)
-        let threshold = SafeEvaluation(criterion.threshold, in: context)
+    private static let placeholder = Explanation(label: "", value: "")
+
+    static func evaluate(_ criterion: TargetingCriterion, in context: some FormulaContext, explain: Bool = true) -> CriterionResult {
+        let value = SafeEvaluation(criterion.value, in: context, explain: explain)
+        let threshold = SafeEvaluation(criterion.threshold, in: context, explain: explain)
         var outcome = CriterionOutcome.notEvaluable
         if let v = value.value, let t = threshold.value, let holds = criterion.comparison.holds(v, t) {
             outcome = holds ? .met : .notMet
         }
-        let explanation = Explanation(label: criterion.label, value: outcome.label,
-                                      children: [value.explanation, threshold.explanation],
-                                      form: .infix, symbol: criterion.comparison.symbol)
+        let explainer: @Sendable () -> Explanation
+        if explain {
+            let explanation = Explanation(label: criterion.label, value: outcome.label,
+                                          children: [value.explanation, threshold.explanation],
+                                          form: .infix, symbol: criterion.comparison.symbol)
+            explainer = { explanation }
+        } else {
+            explainer = { evaluate(criterion, in: context, explain: true).explanation }
+        }
+        let missing = value.missing.isEmpty && threshold.missing.isEmpty ? []
+            : Array(Set(value.missing + threshold.missing)).sorted()
         return CriterionResult(label: criterion.label, comparison: criterion.comparison, value: value.value,
-                               threshold: threshold.value, outcome: outcome,
-                               missing: Array(Set(value.missing + threshold.missing)).sorted(),
-                               reasons: value.reasons + threshold.reasons, explanation: explanation)
+                               threshold: threshold.value, outcome: outcome, missing: missing,
+                               reasons: value.reasons + threshold.reasons, explainer: explainer)
     }
 }

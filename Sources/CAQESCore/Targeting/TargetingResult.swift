@@ -41,9 +41,17 @@ public struct CriterionResult: Sendable, Equatable {
     public let outcome: CriterionOutcome
     public let missing: [MissingValue]
     public let reasons: [String]
+    let explainer: @Sendable () -> Explanation
+
     /// `value comparison threshold`, each side with its own explanation (quartiles name their
-    /// population and count).
-    public let explanation: Explanation
+    /// population and count). Bulk runs compute it on first need, from the same data: reading it
+    /// gives the same tree as an eager run.
+    public var explanation: Explanation { explainer() }
+
+    public static func == (a: CriterionResult, b: CriterionResult) -> Bool {
+        (a.label, a.comparison, a.value, a.threshold, a.outcome) == (b.label, b.comparison, b.value, b.threshold, b.outcome)
+            && (a.missing, a.reasons) == (b.missing, b.reasons)
+    }
 }
 
 /// One establishment targeted (or not) on one indicator, with every criterion.
@@ -54,8 +62,15 @@ public struct TargetingDecision: Sendable, Equatable {
     public let outcome: TargetingOutcome
     /// Every criterion in file order, evaluated even when an earlier one already decides.
     public let criteria: [CriterionResult]
-    /// The rule tree (all of / any of) with each node's outcome.
-    public let explanation: Explanation
+    let explainer: @Sendable () -> Explanation
+
+    /// The rule tree (all of / any of) with each node's outcome and every criterion's explanation.
+    public var explanation: Explanation { explainer() }
+
+    public static func == (a: TargetingDecision, b: TargetingDecision) -> Bool {
+        (a.subject, a.indicatorCode, a.indicatorLabel, a.outcome, a.criteria)
+            == (b.subject, b.indicatorCode, b.indicatorLabel, b.outcome, b.criteria)
+    }
 }
 
 /// A targeting run: a catalogue applied to a reference year over a population.
