@@ -55,7 +55,8 @@ struct Settings: Sendable {
     static let defaultDatabaseFile = "caqes.sqlite"
 
     init(environment: Environment.Type, app: Application) throws {
-        let env = { (name: String) in Environment.get(name) }
+        let overrides = app.caqesOverrides
+        let env = { (name: String) in overrides[name] ?? Environment.get(name) }
         database = try DatabaseChoice.parse(env("DATABASE_URL"), defaultFile: app.caqesDefaultDatabaseFile ?? Self.defaultDatabaseFile)
         postgresSearchPath = env("DATABASE_SCHEMA")
         hostname = env("CAQES_HOST") ?? "127.0.0.1"
@@ -72,6 +73,13 @@ struct Settings: Sendable {
 extension Application {
     private struct SettingsKey: StorageKey { typealias Value = Settings }
     private struct DefaultFileKey: StorageKey { typealias Value = String }
+    private struct OverridesKey: StorageKey { typealias Value = [String: String] }
+
+    /// Settings that win over the environment (tests, `caqes demo`), by variable name.
+    public var caqesOverrides: [String: String] {
+        get { storage[OverridesKey.self] ?? [:] }
+        set { storage[OverridesKey.self] = newValue }
+    }
 
     var caqesSettings: Settings {
         get { storage[SettingsKey.self]! }

@@ -37,6 +37,7 @@ public func configure(_ app: Application) async throws {
     app.middleware.use(MetricsMiddleware(registry: app.metricsRegistry))
     app.middleware.use(FrenchErrorMiddleware(environment: app.environment))
     app.middleware.use(SecurityHeadersMiddleware(secure: settings.secureCookies))
+    app.middleware.use(UploadLimitMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(User.sessionAuthenticator())

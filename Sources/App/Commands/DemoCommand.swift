@@ -53,7 +53,7 @@ struct DemoCommand: AsyncCommand {
         }
         guard !signature.noServe else { return }
         var serve = context
-        serve.input = CommandInput(arguments: ["caqes", "serve"])
+        serve.input = CommandInput(arguments: ["caqes"])
         try await app.servers.asyncCommand.run(using: &serve)
     }
 

@@ -14,7 +14,10 @@ struct FrenchErrorMiddleware: AsyncMiddleware {
     }
 
     private func render(_ error: any Error, for request: Request) async -> Response {
-        let (status, message) = Self.describe(error)
+        var (status, message) = Self.describe(error)
+        if status == .payloadTooLarge {
+            message = "Fichier trop volumineux : la limite est de \(request.application.caqesSettings.maxUploadBytes / 1_000_000) Mo. Découpez le fichier ou demandez à l'administrateur d'augmenter CAQES_MAX_UPLOAD_MB."
+        }
         if status.code >= 500 {
             request.logger.error("request failed", metadata: ["error": .string(String(reflecting: error))])
         } else {
@@ -70,7 +73,7 @@ struct FrenchErrorMiddleware: AsyncMiddleware {
         case 403: return "Accès refusé : votre rôle ne permet pas d'ouvrir cette page."
         case 404: return "Page introuvable : l'adresse n'existe pas, ou vous n'y avez pas accès."
         case 405: return "Méthode non autorisée pour cette adresse."
-        case 413: return "Fichier trop volumineux : la limite est de \(reason ?? "200 Mo")."
+        case 413: return "Fichier trop volumineux."
         case 429: return "Trop de requêtes : réessayez plus tard."
         case 500...: return "Erreur interne : l'incident a été journalisé. Réessayez, ou contactez l'administrateur."
         default: return "Erreur \(status.code)."

@@ -33,9 +33,11 @@ struct LayoutContext: Encodable {
         var crumbs = [Crumb(label: "Accueil", href: breadcrumbs.isEmpty ? nil : SiteURL.home.path)]
         crumbs += breadcrumbs.map { Crumb(label: $0.0, href: $0.1?.path) }
         self.breadcrumbs = crumbs.count > 1 ? crumbs : []
-        self.csrf = CSRFMiddleware.token(for: request)
+        // Error pages can be rendered outside the sessions middleware: never create a session there.
+        let hasSession = request.hasSession
+        self.csrf = hasSession ? CSRFMiddleware.token(for: request) : ""
         self.dsfr = DSFRAssets.isInstalled(publicDirectory: request.application.directory.publicDirectory)
-        self.flash = request.session.data["flash"]
+        self.flash = hasSession ? request.session.data["flash"] : nil
         if self.flash != nil { request.session.data["flash"] = nil }
         self.logoutHref = SiteURL.logout.path
         self.passwordHref = SiteURL.password.path
