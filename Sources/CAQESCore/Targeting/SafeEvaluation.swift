@@ -35,4 +35,12 @@ public struct SafeEvaluation: Sendable {
             }
         }
     }
+
+    /// A value already computed (a threshold shared by the whole population).
+    init(known value: FormulaValue, formula: CompiledFormula) {
+        self.value = value
+        explanation = Explanation(label: formula.text, value: "")
+        missing = []
+        reasons = []
+    }
 }

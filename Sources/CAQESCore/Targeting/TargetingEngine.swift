@@ -26,8 +26,9 @@ public enum TargetingEngine {
             listed = listed.filter { measures.members[$0.index].region == code }
         }
         let members = listed
+        let shared = SharedThresholds(indicators, members: frame.contexts)
         let decisions = ParallelMap.map(members.count) { i in
-            indicators.map { decide($0, rule: $0.targeting!, in: members[i], explain: false) }
+            indicators.map { decide($0, rule: $0.targeting!, in: members[i], explain: false, shared: shared) }
         }.flatMap { $0 }
         return TargetingRun(catalogueID: catalogue.id, catalogueVersion: catalogue.version,
                             referenceYear: referenceYear, population: population, decisions: decisions)
@@ -39,8 +40,13 @@ public enum TargetingEngine {
     /// evaluator's fast path and the explanations on first read.
     public static func decide(_ indicator: IndicatorDefinition, rule: TargetingRule, in context: some FormulaContext,
                               explain: Bool = true) -> TargetingDecision {
+        decide(indicator, rule: rule, in: context, explain: explain, shared: nil)
+    }
+
+    static func decide(_ indicator: IndicatorDefinition, rule: TargetingRule, in context: some FormulaContext,
+                       explain: Bool, shared: SharedThresholds?) -> TargetingDecision {
         var criteria: [CriterionResult] = []
-        let (outcome, tree) = evaluate(rule, in: context, explain: explain, criteria: &criteria)
+        let (outcome, tree) = evaluate(rule, in: context, explain: explain, shared: shared, criteria: &criteria)
         let result: TargetingOutcome
         switch outcome {
         case .met: result = .targeted
@@ -64,15 +70,15 @@ public enum TargetingEngine {
 
     /// Three-valued logic: one unmet criterion fails "all of" even if another is not evaluable.
     private static func evaluate(_ rule: TargetingRule, in context: some FormulaContext, explain: Bool,
-                                 criteria: inout [CriterionResult]) -> (CriterionOutcome, Explanation) {
+                                 shared: SharedThresholds?, criteria: inout [CriterionResult]) -> (CriterionOutcome, Explanation) {
         switch rule {
         case .criterion(let criterion):
-            let result = evaluate(criterion, in: context, explain: explain)
+            let result = evaluate(criterion, in: context, explain: explain, shared: shared)
             criteria.append(result)
             return (result.outcome, explain ? result.explanation : placeholder)
         case .allOf(let rules), .anyOf(let rules):
             let isAll: Bool = if case .allOf = rule { true } else { false }
-            let members = rules.map { evaluate($0, in: context, explain: explain, criteria: &criteria) }
+            let members = rules.map { evaluate($0, in: context, explain: explain, shared: shared, criteria: &criteria) }
             let decisive: CriterionOutcome = isAll ? .notMet : .met
             let outcome: CriterionOutcome = if members.contains(where: { $0.0 == decisive }) {
                 decisive
@@ -91,9 +97,12 @@ public enum TargetingEngine {
 
     private static let placeholder = Explanation(label: "", value: "")
 
-    static func evaluate(_ criterion: TargetingCriterion, in context: some FormulaContext, explain: Bool = true) -> CriterionResult {
+    static func evaluate(_ criterion: TargetingCriterion, in context: some FormulaContext, explain: Bool = true,
+                         shared: SharedThresholds? = nil) -> CriterionResult {
         let value = SafeEvaluation(criterion.value, in: context, explain: explain)
-        let threshold = SafeEvaluation(criterion.threshold, in: context, explain: explain)
+        let known = explain ? nil : shared?.threshold(criterion, category: context.category)
+        let threshold = known.map { SafeEvaluation(known: $0, formula: criterion.threshold) }
+            ?? SafeEvaluation(criterion.threshold, in: context, explain: explain)
         var outcome = CriterionOutcome.notEvaluable
         if let v = value.value, let t = threshold.value, let holds = criterion.comparison.holds(v, t) {
             outcome = holds ? .met : .notMet

@@ -1,0 +1,46 @@
+/// Thresholds that are the same for every establishment of a category (constants, quartiles,
+/// category averages), computed once per run instead of once per establishment.
+struct SharedThresholds: Sendable {
+    private var values: [ObjectIdentifier: [String?: FormulaValue]] = [:]
+
+    /// Evaluates each population-level threshold once per category, with a member of that category.
+    init(_ indicators: [IndicatorDefinition], members: [MeasureContext]) {
+        var representatives: [String?: MeasureContext] = [:]
+        for member in members where representatives[member.category] == nil {
+            representatives[member.category] = member
+        }
+        for indicator in indicators {
+            for criterion in indicator.targeting?.criteria ?? [] where criterion.threshold.root.isPopulationLevel {
+                var byCategory: [String?: FormulaValue] = [:]
+                for (category, member) in representatives {
+                    // A failure (empty population…) is left to each establishment's own evaluation.
+                    if let value = try? FormulaEvaluator.value(of: criterion.threshold, in: member) {
+                        byCategory[category] = value
+                    }
+                }
+                values[ObjectIdentifier(criterion)] = byCategory
+            }
+        }
+    }
+
+    func threshold(_ criterion: TargetingCriterion, category: String?) -> FormulaValue? {
+        values[ObjectIdentifier(criterion)]?[category] ?? nil
+    }
+}
+
+extension FormulaNode {
+    /// True when the value does not depend on the establishment's own measures: literals,
+    /// parameters, and population statistics (whose arguments are read over the population).
+    /// `by: category` statistics depend on the category only, hence the per-category cache.
+    var isPopulationLevel: Bool {
+        switch kind {
+        case .literal, .parameter: true
+        case .measure: false
+        case .formula(_, let compiled, _): compiled.root.isPopulationLevel
+        case .negate(let a), .not(let a): a.isPopulationLevel
+        case .binary(_, let a, let b): a.isPopulationLevel && b.isPopulationLevel
+        case .call(let function, let arguments, _):
+            function.isPopulationStatistic || arguments.allSatisfy(\.isPopulationLevel)
+        }
+    }
+}
