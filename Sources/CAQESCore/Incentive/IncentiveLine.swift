@@ -1,13 +1,24 @@
 import Foundation
 
 /// What an incentive line pays.
-public enum IncentiveStatus: Sendable, Equatable {
+public enum IncentiveStatus: Sendable, Equatable, CustomStringConvertible {
     /// Savings × rate, possibly 0 when spending rose (D2).
     case paid
     /// Computed and shown, never paid (D8).
     case informative
     /// The data does not allow the computation: nothing is paid until it is completed.
     case notEvaluable(missing: [MissingValue], reasons: [String])
+
+    /// `payé`, `informatif (jamais payé)`, `non évaluable — données manquantes : …`.
+    public var description: String {
+        switch self {
+        case .paid: return "payé"
+        case .informative: return "informatif (jamais payé)"
+        case let .notEvaluable(missing, reasons):
+            let parts = (missing.isEmpty ? [] : ["données manquantes : " + missing.map(\.description).joined(separator: ", ")]) + reasons
+            return (["non évaluable"] + parts).joined(separator: " — ")
+        }
+    }
 }
 
 /// One establishment's national incentive on one indicator for one year, with its explanation.

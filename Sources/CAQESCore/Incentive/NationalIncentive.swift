@@ -35,12 +35,12 @@ public enum NationalIncentive {
         if rate < 0 { throw .negativeRate(indicator: indicator.code, rate: rate) }
         if rate > cap { throw .rateAboveCap(indicator: indicator.code, rate: rate, cap: cap) }
 
-        let heading = "\(indicator.code) \(context.year)"
         let value: @Sendable () -> FormulaValue? = { indicator.value.flatMap { try? FormulaEvaluator.value(of: $0, in: context) } }
         let raw = SafeEvaluation(rule.savings, in: context, explain: !fast)
+        let heading = { "\(indicator.code) \(context.year)" }
         guard case .number(let rawSavings)? = raw.value else {
-            let explanation = Explanation(label: "Intéressement \(heading)", value: "non évaluable", children: [raw.explanation])
-            let trace = "\(heading) : non évaluable — \(raw.explanation.value)"
+            let explanation = Explanation(label: "Intéressement \(heading())", value: "non évaluable", children: [raw.explanation])
+            let trace = "\(heading()) : non évaluable — \(raw.explanation.value)"
             return IncentiveLine(
                 subject: context.subject, indicatorCode: indicator.code, indicatorLabel: indicator.label, year: context.year,
                 status: .notEvaluable(missing: raw.missing, reasons: raw.reasons), valueProvider: value, savings: nil, rate: rate,
@@ -61,12 +61,12 @@ public enum NationalIncentive {
             label: "taux", value: Money.percent(rate),
             source: contractRate == nil ? "plafond de l’indicateur" : "taux du contrat (plafond \(Money.percent(cap)))")
         let explanation = Explanation(
-            label: "Intéressement \(heading) — \(indicator.label)", value: Money.format(amount),
+            label: "Intéressement \(heading()) — \(indicator.label)", value: Money.format(amount),
             children: [savingsNode, rateNode], form: .infix, symbol: "×")
         return IncentiveLine(
             subject: context.subject, indicatorCode: indicator.code, indicatorLabel: indicator.label, year: context.year,
             status: .paid, valueProvider: value, savings: savings, rate: rate, cap: cap, amount: amount,
-            explainer: { [trace = "\(heading) : \(explanation.oneLine)"] in (explanation, trace) })
+            explainer: { [trace = "\(heading()) : \(explanation.oneLine)"] in (explanation, trace) })
     }
 
     /// Informative indicators: the value and its explanation, amount 0 (D8).

@@ -1,5 +1,5 @@
 /// The outcome of targeting one establishment on one indicator.
-public enum TargetingOutcome: Sendable, Equatable {
+public enum TargetingOutcome: Sendable, Equatable, CustomStringConvertible {
     case targeted
     case notTargeted
     /// The data does not decide: `missing` names every missing measure value, `reasons` any other
@@ -13,6 +13,15 @@ public enum TargetingOutcome: Sendable, Equatable {
         case .notTargeted: "non ciblé"
         case .notEvaluable: "non évaluable"
         }
+    }
+
+    /// `non évaluable — données manquantes : hf_stays (2019), …`.
+    public var description: String {
+        guard case let .notEvaluable(missing, reasons) = self else { return label }
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("données manquantes : " + missing.map(\.description).joined(separator: ", ")) }
+        parts += reasons
+        return parts.isEmpty ? label : "\(label) — \(parts.joined(separator: " ; "))"
     }
 }
 
@@ -66,6 +75,19 @@ public struct TargetingDecision: Sendable, Equatable {
 
     /// The rule tree (all of / any of) with each node's outcome and every criterion's explanation.
     public var explanation: Explanation { explainer() }
+
+    /// One line per decision for listings and CSV: `590780193 N7 ciblé : Séjours IC > Q1 national : 90 > 30 = rempli ; …`.
+    public var summary: String {
+        let details = explanation.children.first.map(criteriaLines) ?? []
+        return "\(subject) \(indicatorCode) \(outcome) : " + details.joined(separator: " ; ")
+    }
+
+    private func criteriaLines(_ node: Explanation) -> [String] {
+        if node.label == "tous les critères" || node.label == "au moins un des critères" {
+            return node.children.flatMap(criteriaLines)
+        }
+        return ["\(node.label) : \(node.oneLine)"]
+    }
 
     public static func == (a: TargetingDecision, b: TargetingDecision) -> Bool {
         (a.subject, a.indicatorCode, a.indicatorLabel, a.outcome, a.criteria)

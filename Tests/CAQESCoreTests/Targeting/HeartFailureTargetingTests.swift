@@ -42,8 +42,16 @@ struct HeartFailureTargetingTests {
           ])
     func rule(subject: String, targeted: Bool) throws {
         let decision = try #require(run.decision(for: subject, indicator: "N7"))
-        #expect(decision.outcome == (targeted ? .targeted : .notTargeted), "\(decision.explanation.oneLine)")
+        #expect(decision.outcome == (targeted ? .targeted : .notTargeted), "\(decision.summary)")
         #expect(decision.criteria.count == 5)
+    }
+
+    @Test("the one-line summary shows each criterion with its value and threshold")
+    func summary() throws {
+        let decision = try #require(run.decision(for: "M4", indicator: "N7"))
+        #expect(decision.summary.hasPrefix("M4 N7 non ciblé : Séjours IC > Q1 national : 30 > 30,00 = non rempli ; "))
+        let quartile = decision.criteria[0].explanation.children[1]
+        #expect(quartile.source == "9 établissements ayant une valeur")
     }
 
     @Test("quartiles use linear interpolation over the establishments that have a value")
@@ -84,6 +92,7 @@ struct HeartFailureTargetingTests {
         let decision = try #require(run.decision(for: "M10", indicator: "N7"))
         #expect(decision.outcome == .notEvaluable(missing: [MissingValue(code: "hf_readmissions_3m", year: 2019)], reasons: []))
         #expect(decision.explanation.value == "non évaluable")
+        #expect("\(decision.outcome)" == "non évaluable — données manquantes : hf_readmissions_3m (2019)")
         // The rate quartiles still come from the nine establishments that have a rate.
         let m1 = try #require(run.decision(for: "M1", indicator: "N7"))
         #expect(m1.criteria[1].threshold == .number(Decimal(string: "0.75")!))
