@@ -49,7 +49,7 @@ public enum FINESSExtract {
             }
             let et = finess(req[0], "nofinesset")
             let ej = finess(req[1], "nofinessej")
-            let name = row.trimmed(req[2])
+            let name = Self.undoubleQuotes(row.trimmed(req[2]))
             if name.isEmpty {
                 rowProblems.append(RowProblem(line: row.line, column: "rs", value: "", reason: "la raison sociale est obligatoire"))
             }
@@ -77,6 +77,13 @@ public enum FINESSExtract {
         }
         progress(reader.bytesRead, reader.totalBytes)
         return ParseOutcome(records: records, problems: problems, rowCount: rows)
+    }
+
+    /// The data.gouv.fr flattening of the extract quoted some names twice: after CSV decoding they
+    /// still read `"CENTRE ""JB PUSSIN"""`. Undo that second level so users see `CENTRE "JB PUSSIN"`.
+    static func undoubleQuotes(_ text: String) -> String {
+        guard text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") else { return text }
+        return String(text.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
     }
 
     static func reason(_ error: FINESSError) -> String {
