@@ -112,14 +112,12 @@ public enum NationalIncentive {
                     .frame(year: year, referenceYear: reference, population: .national).contexts[0]
             work.append((context, selected, contract.rates))
         }
-        let items = work
-        let lines = try ParallelMap.map(items.count) { (i) throws(IncentiveError) -> [IncentiveLine] in
-            var result: [IncentiveLine] = []
-            for indicator in items[i].indicators {
-                result.append(try compute(indicator, in: items[i].context, contractRate: items[i].rates[indicator.code], explain: false))
+        var lines: [IncentiveLine] = []
+        for item in work {
+            for indicator in item.indicators {
+                lines.append(try compute(indicator, in: item.context, contractRate: item.rates[indicator.code], explain: false))
             }
-            return result
-        }.flatMap { $0 }
+        }
         return lines
     }
 

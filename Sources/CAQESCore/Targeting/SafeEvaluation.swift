@@ -17,7 +17,7 @@ public struct SafeEvaluation: Sendable {
             } else {
                 let result = try FormulaEvaluator.value(of: formula, in: context)
                 value = result
-                explanation = Explanation(label: formula.text, value: "")
+                explanation = Self.unexplained
             }
             missing = []
             reasons = []
@@ -36,10 +36,13 @@ public struct SafeEvaluation: Sendable {
         }
     }
 
+    /// The explanation of a fast-path evaluation: empty, the tree being built on demand.
+    static let unexplained = Explanation(label: "", value: "")
+
     /// A value already computed (a threshold shared by the whole population).
     init(known value: FormulaValue, formula: CompiledFormula) {
         self.value = value
-        explanation = Explanation(label: formula.text, value: "")
+        explanation = Self.unexplained
         missing = []
         reasons = []
     }

@@ -27,9 +27,13 @@ public enum TargetingEngine {
         }
         let members = listed
         let shared = SharedThresholds(indicators, members: frame.contexts)
-        let decisions = ParallelMap.map(members.count) { i in
-            indicators.map { decide($0, rule: $0.targeting!, in: members[i], explain: false, shared: shared) }
-        }.flatMap { $0 }
+        var decisions: [TargetingDecision] = []
+        decisions.reserveCapacity(members.count * indicators.count)
+        for member in members {
+            for indicator in indicators {
+                decisions.append(decide(indicator, rule: indicator.targeting!, in: member, explain: false, shared: shared))
+            }
+        }
         return TargetingRun(catalogueID: catalogue.id, catalogueVersion: catalogue.version,
                             referenceYear: referenceYear, population: population, decisions: decisions)
     }
