@@ -6,6 +6,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(ImportCommandGroup(), as: "import")
     app.asyncCommands.use(UsersCommandGroup(), as: "users")
     app.asyncCommands.use(AuditCommandGroup(), as: "audit")
+    app.asyncCommands.use(DeadlineCommand(), as: "deadline")
 }
 
 /// A command failure with a French message; the entry point prints it and exits non-zero.

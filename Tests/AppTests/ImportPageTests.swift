@@ -1,0 +1,88 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Page d'import")
+struct ImportPageTests {
+    static func upload(_ browser: inout Browser, kind: String, fileName: String, content: String) async throws -> TestingHTTPResponse {
+        try await browser.get("/admin/imports")
+        let boundary = "caqes-boundary"
+        var body = ""
+        for (name, value) in [("_csrf", browser.csrf ?? ""), ("type", kind)] {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"\(fileName)\"\r\nContent-Type: text/csv\r\n\r\n\(content)\r\n--\(boundary)--\r\n"
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary])
+        headers.replaceOrAdd(name: .cookie, value: browser.cookie ?? "")
+        return try await browser.app.testing().sendRequest(.POST, "/admin/imports", headers: headers, body: ByteBuffer(string: body))
+    }
+
+    static func waitForEnd(_ app: Application, _ id: UUID) async throws -> ImportRun {
+        for _ in 0..<200 {
+            if let run = try await ImportRun.find(id, on: app.db), run.status != ImportStatus.running.rawValue,
+               app.importProgress.get(id) == nil { return run }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw Abort(.internalServerError, reason: "import did not finish")
+    }
+
+    @Test("an uploaded file is imported in the background; its page shows progress, then the result")
+    func uploadFlow() async throws {
+        try await withApp { app in
+            try await createUser(app, "admin@test.caqes.fr", .admin)
+            var browser = Browser(app)
+            try await browser.login("admin@test.caqes.fr")
+            let content = ([RegistryImportTests.header] + RegistryImportTests.good).joined(separator: "\n")
+            let response = try await Self.upload(&browser, kind: "finess", fileName: "finess.csv", content: content)
+            #expect(response.status == .seeOther)
+            let location = try #require(response.headers.first(name: .location))
+            let id = try #require(UUID(uuidString: String(location.split(separator: "/").last ?? "")))
+            let run = try await Self.waitForEnd(app, id)
+            #expect(run.status == ImportStatus.done.rawValue)
+            #expect(run.createdCount == 2)
+            let page = try await browser.get(location).body.string
+            #expect(page.contains("Import terminé"))
+            #expect(page.contains("2 créée(s)"))
+            #expect(try await browser.get("/admin/imports").body.string.contains("finess.csv"))
+        }
+    }
+
+    @Test("a refused upload lists its bad rows on the page and as a CSV download")
+    func refusedUpload() async throws {
+        try await withApp { app in
+            try await createUser(app, "admin@test.caqes.fr", .admin)
+            var browser = Browser(app)
+            try await browser.login("admin@test.caqes.fr")
+            let content = [RegistryImportTests.header, RegistryImportTests.good[0],
+                           "010000025;010780054;CLE FAUSSE;355;x;1102;x;1;x;x;x;x;;01440;VIRIAT;x;1979-02-13;2020-02-04;0;0"].joined(separator: "\n")
+            let response = try await Self.upload(&browser, kind: "finess", fileName: "mauvais.csv", content: content)
+            let location = try #require(response.headers.first(name: .location))
+            let id = try #require(UUID(uuidString: String(location.split(separator: "/").last ?? "")))
+            let run = try await Self.waitForEnd(app, id)
+            #expect(run.status == ImportStatus.refused.rawValue)
+            let page = try await browser.get(location).body.string
+            #expect(page.contains("Fichier refusé"))
+            #expect(page.contains("ligne 3, colonne nofinesset : valeur « 010000025 »"))
+            let csv = try await browser.get(location + "/erreurs.csv").body.string
+            #expect(csv.contains("Ligne;Colonne;Valeur;Raison"))
+            #expect(csv.contains("3;nofinesset;010000025;"))
+            #expect(try await Site.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("an upload without type or file gets a French message")
+    func missingFields() async throws {
+        try await withApp { app in
+            try await createUser(app, "admin@test.caqes.fr", .admin)
+            var browser = Browser(app)
+            try await browser.login("admin@test.caqes.fr")
+            let response = try await Self.upload(&browser, kind: "", fileName: "a.csv", content: "x")
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.body.string.contains("Choisissez le type de fichier"))
+        }
+    }
+}
