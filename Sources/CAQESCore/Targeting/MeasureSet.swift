@@ -20,15 +20,33 @@ public struct MeasureSet: Sendable {
         }
     }
 
-    struct Column: Hashable, Sendable {
-        let measure: String
-        let year: Int
+    /// The columns of one measure, by year: `slots[year - firstYear]`, -1 where none.
+    struct YearColumns: Sendable {
+        var firstYear: Int
+        var slots: [Int]
+
+        func column(_ year: Int) -> Int? {
+            let offset = year - firstYear
+            guard offset >= 0, offset < slots.count, slots[offset] >= 0 else { return nil }
+            return slots[offset]
+        }
+
+        mutating func set(_ column: Int, for year: Int) {
+            if year < firstYear {
+                slots = Array(repeating: -1, count: firstYear - year) + slots
+                firstYear = year
+            }
+            let offset = year - firstYear
+            if offset >= slots.count { slots += Array(repeating: -1, count: offset - slots.count + 1) }
+            slots[offset] = column
+        }
     }
 
     public private(set) var members: [Member] = []
     private(set) var indexBySubject: [String: Int] = [:]
-    /// Column index by (measure, year); each column holds one slot per member.
-    private(set) var columnIndex: [Column: Int] = [:]
+    /// Column index by measure then year (one string hash per read); each column holds one slot
+    /// per member.
+    private(set) var columnIndex: [String: YearColumns] = [:]
     private(set) var columns: [[MeasureValue?]] = []
 
     public init(members: [Member] = []) {
@@ -50,13 +68,12 @@ public struct MeasureSet: Sendable {
     public mutating func set(_ value: MeasureValue, measure: String, year: Int, for subject: String) {
         if indexBySubject[subject] == nil { add(Member(subject: subject)) }
         let index = indexBySubject[subject]!
-        let key = Column(measure: measure, year: year)
         let column: Int
-        if let existing = columnIndex[key] {
+        if let existing = columnIndex[measure]?.column(year) {
             column = existing
         } else {
             column = columns.count
-            columnIndex[key] = column
+            columnIndex[measure, default: YearColumns(firstYear: year, slots: [])].set(column, for: year)
             columns.append(Array(repeating: nil, count: members.count))
         }
         columns[column][index] = value
@@ -74,7 +91,7 @@ public struct MeasureSet: Sendable {
     }
 
     func value(at index: Int, measure: String, year: Int) -> MeasureValue? {
-        guard let column = columnIndex[Column(measure: measure, year: year)] else { return nil }
+        guard let column = columnIndex[measure]?.column(year) else { return nil }
         return columns[column][index]
     }
 
