@@ -51,13 +51,13 @@ private let examples: [NationalExample] = [
 
 @Suite("National incentive (DOMAIN B.8 examples 1–8)")
 struct NationalIncentiveTests {
-    let catalogue = Fixtures.national2022
+    let catalogue = RulesFixtures.national2022
 
     @Test("worked example pays the exact euros", arguments: examples)
     func workedExample(_ example: NationalExample) throws {
-        let set = Fixtures.measures(example.values)
+        let set = RulesFixtures.measures(example.values)
         let line = try NationalIncentive.compute(catalogue.indicator(example.indicator)!,
-                                                 in: Fixtures.context(set, year: 2023))
+                                                 in: RulesFixtures.context(set, year: 2023))
         #expect(line.status == .paid)
         #expect(Money.roundToCent(line.savings!) == example.savings)
         #expect(line.amount == example.amount)
@@ -79,8 +79,8 @@ struct NationalIncentiveTests {
             values["epa\(row.i)_stays_with_test"] = [2021: row.refWithTest, 2023: row.withTest]
             values["epa\(row.i)_act_amount"] = [2023: row.act]
         }
-        let set = Fixtures.measures(values)
-        let terms = ContractIncentiveTerms(subject: Fixtures.subject, startYear: 2022, indicators: ["N8"])
+        let set = RulesFixtures.measures(values)
+        let terms = ContractIncentiveTerms(subject: RulesFixtures.subject, startYear: 2022, indicators: ["N8"])
         let lines = try NationalIncentive.run(catalogue, year: 2023, measures: set, contracts: [terms])
         #expect(lines.count == 1)
         #expect(lines[0].savings == 5640)
@@ -89,8 +89,8 @@ struct NationalIncentiveTests {
 
     @Test("no N-1 value: not evaluable, naming the missing measure, nothing paid")
     func missingPreviousYear() throws {
-        let set = Fixtures.measures(["phev_ipp_amount": [2023: 165000]])
-        let line = try NationalIncentive.compute(catalogue.indicator("N2")!, in: Fixtures.context(set, year: 2023))
+        let set = RulesFixtures.measures(["phev_ipp_amount": [2023: 165000]])
+        let line = try NationalIncentive.compute(catalogue.indicator("N2")!, in: RulesFixtures.context(set, year: 2023))
         #expect(line.status == .notEvaluable(missing: [MissingValue(code: "phev_ipp_amount", year: 2022)], reasons: []))
         #expect(line.amount == 0)
         #expect(line.trace.contains("phev_ipp_amount (2022)"))
@@ -98,45 +98,45 @@ struct NationalIncentiveTests {
 
     @Test("zero patients in N-1: dressings not evaluable (division by zero named), nothing paid")
     func zeroDenominator() throws {
-        let set = Fixtures.measures(spend(["phev_dressing_amount": ("0", "94500"), "phev_dressing_patients": ("0", "900")]))
-        let line = try NationalIncentive.compute(catalogue.indicator("N5")!, in: Fixtures.context(set, year: 2023))
+        let set = RulesFixtures.measures(spend(["phev_dressing_amount": ("0", "94500"), "phev_dressing_patients": ("0", "900")]))
+        let line = try NationalIncentive.compute(catalogue.indicator("N5")!, in: RulesFixtures.context(set, year: 2023))
         guard case .notEvaluable(_, let reasons) = line.status else {
             Issue.record("expected non évaluable, got \(line.status)")
             return
         }
-        #expect(reasons.contains { $0.contains(Fixtures.subject) })
+        #expect(reasons.contains { $0.contains(RulesFixtures.subject) })
         #expect(line.amount == 0)
     }
 
     @Test("a contract rate lower than the cap is applied; above the cap it is refused")
     func contractRate() throws {
-        let set = Fixtures.measures(spend(["phev_ipp_amount": ("180000", "165000")]))
+        let set = RulesFixtures.measures(spend(["phev_ipp_amount": ("180000", "165000")]))
         let n2 = catalogue.indicator("N2")!
-        let lower = try NationalIncentive.compute(n2, in: Fixtures.context(set, year: 2023), contractRate: d("0.15"))
+        let lower = try NationalIncentive.compute(n2, in: RulesFixtures.context(set, year: 2023), contractRate: d("0.15"))
         #expect(lower.amount == 2250)
         #expect(throws: IncentiveError.rateAboveCap(indicator: "N2", rate: d("0.25"), cap: d("0.2"))) {
-            try NationalIncentive.compute(n2, in: Fixtures.context(set, year: 2023), contractRate: d("0.25"))
+            try NationalIncentive.compute(n2, in: RulesFixtures.context(set, year: 2023), contractRate: d("0.25"))
         }
     }
 
     @Test("indicators are not netted: a rise on N2 does not reduce N1's incentive")
     func noNetting() throws {
-        let set = Fixtures.measures(spend([
+        let set = RulesFixtures.measures(spend([
             "phev_ara2_amount": ("150000", "130000"), "phev_iec_amount": ("100000", "90000"),
             "phev_ipp_amount": ("100000", "200000"),
         ]))
-        let terms = ContractIncentiveTerms(subject: Fixtures.subject, startYear: 2022, indicators: ["N1", "N2"])
+        let terms = ContractIncentiveTerms(subject: RulesFixtures.subject, startYear: 2022, indicators: ["N1", "N2"])
         let lines = try NationalIncentive.run(catalogue, year: 2023, measures: set, contracts: [terms])
         #expect(NationalIncentive.total(lines) == 9000)
     }
 
     @Test("informative indicators are computed and shown, never paid")
     func informativeNeverPaid() throws {
-        let set = Fixtures.measures([
+        let set = RulesFixtures.measures([
             "phev_ara2_amount": [2022: 150000, 2023: 130000], "phev_iec_amount": [2022: 100000, 2023: 90000],
             "phev_ara2_ucd": [2023: 600], "phev_iec_ucd": [2023: 400],
         ])
-        let terms = ContractIncentiveTerms(subject: Fixtures.subject, startYear: 2022, indicators: ["N1"])
+        let terms = ContractIncentiveTerms(subject: RulesFixtures.subject, startYear: 2022, indicators: ["N1"])
         let lines = try NationalIncentive.run(catalogue, year: 2023, measures: set, contracts: [terms])
         let informative = try #require(lines.first { $0.indicatorCode == "N1.2" })
         #expect(informative.status == .informative)
@@ -148,8 +148,8 @@ struct NationalIncentiveTests {
     @Test("rounding to the cent is half away from zero, once at the end")
     func rounding() throws {
         // 0,05 € of savings × 30 % = 0,015 → 0,02
-        let set = Fixtures.measures(spend(["phev_ipp_amount": ("100.05", "100")]))
-        let line = try NationalIncentive.compute(catalogue.indicator("N2")!, in: Fixtures.context(set, year: 2023),
+        let set = RulesFixtures.measures(spend(["phev_ipp_amount": ("100.05", "100")]))
+        let line = try NationalIncentive.compute(catalogue.indicator("N2")!, in: RulesFixtures.context(set, year: 2023),
                                                  contractRate: d("0.1"))
         #expect(line.amount == d("0.01"))  // 0,005 → 0,01
         #expect(Money.roundToCent(d("0.015")) == d("0.02"))
@@ -158,9 +158,9 @@ struct NationalIncentiveTests {
 
     @Test("an unknown contracted indicator is refused with its code")
     func unknownIndicator() {
-        let terms = ContractIncentiveTerms(subject: Fixtures.subject, startYear: 2025, indicators: ["N8"])
+        let terms = ContractIncentiveTerms(subject: RulesFixtures.subject, startYear: 2025, indicators: ["N8"])
         #expect(throws: IncentiveError.unknownIndicator("N8", catalogue: "national-2025")) {
-            try NationalIncentive.run(Fixtures.national2025, year: 2025, measures: MeasureSet(), contracts: [terms])
+            try NationalIncentive.run(RulesFixtures.national2025, year: 2025, measures: MeasureSet(), contracts: [terms])
         }
     }
 }

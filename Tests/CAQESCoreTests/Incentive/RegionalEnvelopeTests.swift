@@ -55,19 +55,19 @@ struct RegionalEnvelopeTests {
 
     @Test("B.8-16 refusal to sign: 1 % of 80 M€ of AM products is 800 000 €")
     func refusalSanction() throws {
-        var set = MeasureSet(members: [MeasureSet.Member(subject: Fixtures.subject)])
-        set.set(80_000_000, measure: "am_products", year: 2021, for: Fixtures.subject)
-        let sanction = try RefusalSanction.compute(subject: Fixtures.subject, lastClosedYear: 2021, measures: set,
-                                                   catalogue: Fixtures.national2022)
+        var set = MeasureSet(members: [MeasureSet.Member(subject: RulesFixtures.subject)])
+        set.set(80_000_000, measure: "am_products", year: 2021, for: RulesFixtures.subject)
+        let sanction = try RefusalSanction.compute(subject: RulesFixtures.subject, lastClosedYear: 2021, measures: set,
+                                                   catalogue: RulesFixtures.national2022)
         #expect(sanction.amount == 800_000)
         #expect(sanction.trace == "Sanction de refus de signature 2021 : 80 000 000 × 1 % = 800 000,00 €")
     }
 
     @Test("refusal sanction without the products of the last closed year is refused, naming the data")
     func refusalMissing() {
-        #expect(throws: IncentiveError.missingValue(subject: Fixtures.subject, MissingValue(code: "am_products", year: 2021))) {
-            try RefusalSanction.compute(subject: Fixtures.subject, lastClosedYear: 2021, measures: MeasureSet(),
-                                        catalogue: Fixtures.national2022)
+        #expect(throws: IncentiveError.missingValue(subject: RulesFixtures.subject, MissingValue(code: "am_products", year: 2021))) {
+            try RefusalSanction.compute(subject: RulesFixtures.subject, lastClosedYear: 2021, measures: MeasureSet(),
+                                        catalogue: RulesFixtures.national2022)
         }
     }
 }

@@ -14,8 +14,8 @@ struct RegionalExample: CustomTestStringConvertible, Sendable {
 }
 
 private func grade(_ letter: Character, year: Int) -> MeasureSet {
-    var set = MeasureSet(members: [MeasureSet.Member(subject: Fixtures.subject, region: "32")])
-    set.set(MeasureValue(.grade(letter)), measure: "conciliation_grade", year: year, for: Fixtures.subject)
+    var set = MeasureSet(members: [MeasureSet.Member(subject: RulesFixtures.subject, region: "32")])
+    set.set(MeasureValue(.grade(letter)), measure: "conciliation_grade", year: year, for: RulesFixtures.subject)
     return set
 }
 
@@ -64,9 +64,9 @@ private let examples: [RegionalExample] = [
 struct RegionalTargetTests {
     @Test("worked example reaches its target or not", arguments: examples)
     func workedExample(_ example: RegionalExample) throws {
-        let catalogue = example.catalogue == "idf" ? Fixtures.idf : Fixtures.hdf
-        let set = Fixtures.measures(example.values, region: example.catalogue == "idf" ? "11" : "32")
-        let context = Fixtures.context(set, year: example.year, referenceYear: 2023, scope: catalogue.scope)
+        let catalogue = example.catalogue == "idf" ? RulesFixtures.idf : RulesFixtures.hdf
+        let set = RulesFixtures.measures(example.values, region: example.catalogue == "idf" ? "11" : "32")
+        let context = RulesFixtures.context(set, year: example.year, referenceYear: 2023, scope: catalogue.scope)
         let result = try RegionalTargets.evaluate(catalogue.indicator(example.indicator)!, in: context)
         #expect(result.status == (example.achieved ? .achieved : .notAchieved), "\(result.trace)")
     }
@@ -75,23 +75,23 @@ struct RegionalTargetTests {
           arguments: [("A", 2022, true), ("B", 2022, true), ("C", 2022, false), ("B", 2024, false), ("A", 2024, true)]
                      as [(Character, Int, Bool)])
     func grades(letter: Character, year: Int, achieved: Bool) throws {
-        let context = Fixtures.context(grade(letter, year: year), year: year, scope: .region("32"))
-        let result = try RegionalTargets.evaluate(Fixtures.hdf.indicator("HDF-CONCIL")!, in: context)
+        let context = RulesFixtures.context(grade(letter, year: year), year: year, scope: .region("32"))
+        let result = try RegionalTargets.evaluate(RulesFixtures.hdf.indicator("HDF-CONCIL")!, in: context)
         #expect(result.status == (achieved ? .achieved : .notAchieved))
     }
 
     @Test("missing audit data makes the regional indicator not evaluable, naming the measure")
     func missingData() throws {
-        let set = Fixtures.measures(["audit_prescriptions_compliant": [2022: 72]])
-        let context = Fixtures.context(set, year: 2022, scope: .region("32"))
-        let result = try RegionalTargets.evaluate(Fixtures.hdf.indicator("HDF-PRESC")!, in: context)
+        let set = RulesFixtures.measures(["audit_prescriptions_compliant": [2022: 72]])
+        let context = RulesFixtures.context(set, year: 2022, scope: .region("32"))
+        let result = try RegionalTargets.evaluate(RulesFixtures.hdf.indicator("HDF-PRESC")!, in: context)
         #expect(result.status == .notEvaluable(missing: [MissingValue(code: "audit_prescriptions_assessed", year: 2022)], reasons: []))
     }
 
     @Test("a year without a target says so rather than failing or succeeding")
     func noTarget() throws {
-        let context = Fixtures.context(grade("A", year: 2021), year: 2021, scope: .region("32"))
-        let result = try RegionalTargets.evaluate(Fixtures.hdf.indicator("HDF-CONCIL")!, in: context)
+        let context = RulesFixtures.context(grade("A", year: 2021), year: 2021, scope: .region("32"))
+        let result = try RegionalTargets.evaluate(RulesFixtures.hdf.indicator("HDF-CONCIL")!, in: context)
         #expect(result.status == .noTarget)
     }
 
@@ -104,7 +104,7 @@ struct RegionalTargetTests {
             set.set(sc, measure: "trastuzumab_sc_stays", year: 2024, for: subject)
             set.set(150, measure: "trastuzumab_stays", year: 2024, for: subject)
         }
-        let results = RegionalTargets.run(Fixtures.hdf, year: 2024, measures: set,
+        let results = RegionalTargets.run(RulesFixtures.hdf, year: 2024, measures: set,
                                           indicators: ["A": ["HDF-PRESC", "HDF-SC"], "B": ["HDF-PRESC", "HDF-SC"]])
         #expect(results.count == 4)
         #expect(RegionalTargets.achievedCounts(results) == ["A": 2, "B": 1])

@@ -2,7 +2,7 @@ import Foundation
 @testable import CAQESCore
 
 /// Small data sets for the DOMAIN B.8 worked examples: one establishment, values by measure and year.
-enum Fixtures {
+enum RulesFixtures {
     static let subject = "590780193"
 
     static func decimal(_ text: String) -> Decimal { Decimal(string: text)! }

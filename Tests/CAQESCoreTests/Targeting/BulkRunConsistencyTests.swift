@@ -25,7 +25,7 @@ struct BulkRunConsistencyTests {
     @Test("every decision of a run equals the eagerly explained decision, explanation included")
     func targetingRunMatchesDecide() throws {
         let set = variedSet()
-        let catalogue = Fixtures.national2022
+        let catalogue = RulesFixtures.national2022
         let run = try TargetingEngine.run(catalogue, referenceYear: 2019, population: .national, measures: set)
         let frame = set.frame(year: 2019, referenceYear: nil, population: .national)
         #expect(run.decisions.count == 40 * 8)
@@ -41,7 +41,7 @@ struct BulkRunConsistencyTests {
 
     @Test("a quartile threshold's explanation names the population it was computed over")
     func quartileExplanation() throws {
-        let run = try TargetingEngine.run(Fixtures.national2022, referenceYear: 2019, population: .national, measures: variedSet())
+        let run = try TargetingEngine.run(RulesFixtures.national2022, referenceYear: 2019, population: .national, measures: variedSet())
         let decision = try #require(run.decision(for: "S1", indicator: "N7"))
         let threshold = decision.criteria[0].explanation.children[1]
         #expect(threshold.label == "q1(hf_stays[N])")
@@ -57,7 +57,7 @@ struct BulkRunConsistencyTests {
             set.set(Decimal(100_000 + i * 1000), measure: "phev_ipp_amount", year: 2022, for: subject)
             if i != 7 { set.set(Decimal(100_000 + (i % 5) * 3000), measure: "phev_ipp_amount", year: 2023, for: subject) }
         }
-        let catalogue = Fixtures.national2022
+        let catalogue = RulesFixtures.national2022
         let contracts = set.members.map { ContractIncentiveTerms(subject: $0.subject, startYear: 2022, indicators: ["N2"]) }
         let lines = try NationalIncentive.run(catalogue, year: 2023, measures: set, contracts: contracts)
         let frame = set.frame(year: 2023, referenceYear: 2021, population: .national)

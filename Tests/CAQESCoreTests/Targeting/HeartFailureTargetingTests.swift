@@ -27,7 +27,7 @@ private func heartFailureSet(_ rows: [(subject: String, stays: Decimal, readmiss
 
 @Suite("Heart-failure targeting (D5, D6)")
 struct HeartFailureTargetingTests {
-    let run = try! TargetingEngine.run(Fixtures.national2022, referenceYear: 2019, population: .national,
+    let run = try! TargetingEngine.run(RulesFixtures.national2022, referenceYear: 2019, population: .national,
                                        measures: heartFailureSet())
 
     @Test("((stays > Q1 and rate > Q3) or (stays > Q2 and rate > Q2)) and readmissions > 10",
@@ -66,7 +66,7 @@ struct HeartFailureTargetingTests {
         let small: [(subject: String, stays: Decimal, readmissions: Decimal, region: String)] = [
             ("P1", 20, 10, "32"), ("P2", 16, 3, "32"), ("P3", 12, 2, "32"), ("P4", 8, 1, "32"), ("P5", 4, 0, "32"),
         ]
-        let run = try TargetingEngine.run(Fixtures.national2022, referenceYear: 2019, population: .national,
+        let run = try TargetingEngine.run(RulesFixtures.national2022, referenceYear: 2019, population: .national,
                                           measures: heartFailureSet(small))
         let decision = try #require(run.decision(for: "P1", indicator: "N7"))
         #expect(decision.outcome == .notTargeted)
@@ -75,7 +75,7 @@ struct HeartFailureTargetingTests {
 
     @Test("a regional run of a national indicator lists the region only but keeps national quartiles")
     func regionalRunNationalStatistics() throws {
-        let regional = try TargetingEngine.run(Fixtures.national2022, referenceYear: 2019, population: .region("32"),
+        let regional = try TargetingEngine.run(RulesFixtures.national2022, referenceYear: 2019, population: .region("32"),
                                                measures: heartFailureSet())
         #expect(Set(regional.decisions.map(\.subject)) == ["M1", "M2", "M3", "M4"])
         let criteria = try #require(regional.decision(for: "M2", indicator: "N7")).criteria
@@ -88,7 +88,7 @@ struct HeartFailureTargetingTests {
         var set = heartFailureSet()
         set.add(MeasureSet.Member(subject: "M10", category: "355", region: "11"))
         set.set(50, measure: "hf_stays", year: 2019, for: "M10")
-        let run = try TargetingEngine.run(Fixtures.national2022, referenceYear: 2019, population: .national, measures: set)
+        let run = try TargetingEngine.run(RulesFixtures.national2022, referenceYear: 2019, population: .national, measures: set)
         let decision = try #require(run.decision(for: "M10", indicator: "N7"))
         #expect(decision.outcome == .notEvaluable(missing: [MissingValue(code: "hf_readmissions_3m", year: 2019)], reasons: []))
         #expect(decision.explanation.value == "non évaluable")

@@ -14,7 +14,7 @@ private func n1(ara2UCD: Decimal?, iecUCD: Decimal?, ara2Amount: Decimal?) -> Me
 }
 
 private func decideN1(_ set: MeasureSet) throws -> TargetingDecision {
-    let run = try TargetingEngine.run(Fixtures.national2022, referenceYear: 2019, population: .national, measures: set)
+    let run = try TargetingEngine.run(RulesFixtures.national2022, referenceYear: 2019, population: .national, measures: set)
     return try #require(run.decision(for: "E1", indicator: "N1"))
 }
 
@@ -74,7 +74,7 @@ struct TargetingEngineTests {
             set.set(row.2, measure: "phev_dressing_amount", year: 2019, for: row.0)
             set.set(row.3, measure: "phev_dressing_patients", year: 2019, for: row.0)
         }
-        let run = try TargetingEngine.run(Fixtures.national2022, referenceYear: 2019, population: .national, measures: set)
+        let run = try TargetingEngine.run(RulesFixtures.national2022, referenceYear: 2019, population: .national, measures: set)
         #expect(run.decision(for: "X", indicator: "N5")?.outcome == .targeted)
         #expect(run.decision(for: "X", indicator: "N5")?.criteria[1].threshold == .number(140))
         #expect(run.decision(for: "Z", indicator: "N5")?.outcome == .notTargeted)
@@ -83,7 +83,7 @@ struct TargetingEngineTests {
 
     @Test("one decision per establishment and targetable indicator; informative indicators are not targeted")
     func shape() throws {
-        let run = try TargetingEngine.run(Fixtures.national2022, referenceYear: 2019, population: .national,
+        let run = try TargetingEngine.run(RulesFixtures.national2022, referenceYear: 2019, population: .national,
                                           measures: n1(ara2UCD: 400, iecUCD: 600, ara2Amount: 20000))
         #expect(run.decisions.map(\.indicatorCode) == ["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"])
         #expect(run.targetedSubjects == ["E1"])
@@ -95,7 +95,7 @@ struct TargetingEngineTests {
         for letter in ["A", "B", "C", "D"] {
             set.set(MeasureValue(.grade(Character(letter))), measure: "conciliation_grade", year: 2020, for: letter)
         }
-        let run = try TargetingEngine.run(Fixtures.hdf, referenceYear: 2020, population: .region("32"), measures: set)
+        let run = try TargetingEngine.run(RulesFixtures.hdf, referenceYear: 2020, population: .region("32"), measures: set)
         let targeted = run.decisions.filter { $0.indicatorCode == "HDF-CONCIL" && $0.outcome == .targeted }.map(\.subject)
         #expect(targeted == ["C", "D"])
     }
@@ -104,7 +104,7 @@ struct TargetingEngineTests {
     func regionalScope() {
         #expect(throws: TargetingError.populationOutsideScope(catalogue: "regional-hdf-2022", scope: .region("32"),
                                                                requested: .region("11"))) {
-            try TargetingEngine.run(Fixtures.hdf, referenceYear: 2020, population: .region("11"), measures: MeasureSet())
+            try TargetingEngine.run(RulesFixtures.hdf, referenceYear: 2020, population: .region("11"), measures: MeasureSet())
         }
     }
 }
