@@ -2,9 +2,10 @@
 //
 // Builds 3,000 establishments with every measure of the national 2022 catalogue for two years
 // (2022 = targeting year and N-1, 2023 = evaluated year N; contracts start in 2023, so the EPA
-// reference year is 2022), loads Resources/Catalogues/national-2022.yaml, then times 11 runs of
-// "targeting on 2022 + incentive of every paid and informative indicator for every establishment
-// in 2023" and prints the median. Data generation and catalogue loading are timed apart.
+// reference year is 2022), loads Resources/Catalogues/national-2022.yaml, then times 11 passes of
+// the cycle "targeting on 2022, then the 2023 incentive of every targeted indicator" and 11 of the
+// worst case "every indicator for every establishment", and prints the medians (see README.md).
+// Data generation and catalogue loading are timed apart.
 //
 //   swift run -c release caqes-bench-rules [path/to/national-2022.yaml]
 import CAQESCore
