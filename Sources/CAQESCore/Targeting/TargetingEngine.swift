@@ -7,6 +7,11 @@
 public enum TargetingEngine {
     /// Targets the members of `population` found in `measures`.
     ///
+    /// `measures` must hold the whole catalogue scope (every establishment of the country for a
+    /// national catalogue, of the region for a regional one): quartiles and category averages are
+    /// computed over it, whatever `population` lists. Decisions come in `measures` order, then
+    /// catalogue order; explanations are built when first read.
+    ///
     /// - Parameters:
     ///   - referenceYear: the data year read as `N` (e.g. 2019 for the 2022 national targeting).
     ///   - contractStartYear: resolves a catalogue `REF` rule relative to the contract start.
