@@ -1,9 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Directories still being written by a parallel workstream; removed from this list when they land.
-let wipCore = ["Catalogue", "Targeting", "Incentive"]
-
 let package = Package(
     name: "caqes",
     platforms: [.macOS(.v14)],
@@ -24,8 +21,7 @@ let package = Package(
         // Pure domain: Foundation (and a YAML parser for catalogue text) only.
         .target(
             name: "CAQESCore",
-            dependencies: [.product(name: "Yams", package: "Yams")],
-            exclude: wipCore
+            dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         // Fast readers: CSV (encodings, separators, decimal comma), claims aggregation.
         .target(
@@ -46,7 +42,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "caqes", dependencies: ["App"]),
-        .testTarget(name: "CAQESCoreTests", dependencies: ["CAQESCore"], exclude: wipCore),
+        // Benchmarks (bench/README.md): release executables, not part of the product.
+        .executableTarget(name: "caqes-bench-rules", dependencies: ["CAQESCore"], path: "bench/rules", exclude: ["README.md"]),
+        .testTarget(name: "CAQESCoreTests", dependencies: ["CAQESCore"]),
         .testTarget(
             name: "CAQESDataTests",
             dependencies: ["CAQESData", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
