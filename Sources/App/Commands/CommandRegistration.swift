@@ -7,6 +7,9 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(UsersCommandGroup(), as: "users")
     app.asyncCommands.use(AuditCommandGroup(), as: "audit")
     app.asyncCommands.use(DeadlineCommand(), as: "deadline")
+    app.asyncCommands.use(CatalogueCommandGroup(), as: "catalogue")
+    app.asyncCommands.use(TargetCommand(), as: "target")
+    app.asyncCommands.use(IncentiveCommand(), as: "incentive")
 }
 
 /// A command failure with a French message; the entry point prints it and exits non-zero.

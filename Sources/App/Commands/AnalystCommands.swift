@@ -1,0 +1,247 @@
+import CAQESCore
+import CAQESData
+import Foundation
+import Vapor
+
+/// `caqes catalogue check FILE…`: validates catalogue files and lists what they declare.
+struct CatalogueCommandGroup: AsyncCommandGroup {
+    var help: String { "Catalogues d'indicateurs." }
+    var commands: [String: any AnyAsyncCommand] { ["check": CatalogueCheckCommand()] }
+}
+
+struct CatalogueCheckCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "fichiers", help: "Fichiers YAML de catalogue, séparés par des virgules (ou un seul).") var files: String
+        init() {}
+    }
+
+    var help: String { "Valide des fichiers de catalogue, puis liste indicateurs, mesures et formules." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        var paths = signature.files.split(separator: ",").map(String.init)
+        paths += context.input.arguments
+        var loaded: [CatalogueVersion] = []
+        var failures: [String] = []
+        for path in paths {
+            do { loaded.append(try CatalogueStore.load(file: path)) } catch { failures.append(String(describing: error)) }
+        }
+        guard failures.isEmpty else { throw CommandFailure(failures.joined(separator: "\n")) }
+        do { _ = try CatalogueRegistry(loaded) } catch { throw CommandFailure(error.description) }
+        let console = context.console
+        for catalogue in loaded {
+            console.print("\(catalogue.file) : catalogue « \(catalogue.id) » version \(catalogue.version) valide (\(catalogue.label), \(catalogue.scope), \(catalogue.validFrom)–\(catalogue.validTo))")
+            console.print("  Mesures (\(catalogue.measures.count)) : " + catalogue.measures.map(\.code).joined(separator: ", "))
+            for indicator in catalogue.indicators {
+                var line = "  \(indicator.code) — \(indicator.label)"
+                if let cap = indicator.cap { line += " (plafond \(Money.percent(cap)))" }
+                if indicator.informative { line += " [informatif]" }
+                console.print(line)
+                if let formula = indicator.value { console.print("      valeur : \(formula.text)") }
+                if let rule = indicator.incentive { console.print("      économie : \(rule.savings.text)") }
+            }
+        }
+    }
+}
+
+/// Reading the analyst's files: measures (`finess;mesure;annee;valeur`) and an optional registry
+/// (`finess;categorie;region`).
+enum AnalystInput {
+    static func measureSet(measuresPath: String, registryPath: String?, catalogue: CatalogueVersion) throws -> MeasureSet {
+        let known = Set(catalogue.measures.map(\.code))
+        let outcome = try read(measuresPath) { (reader: CSVReader) throws(CSVError) in try LongMeasuresFile.parse(reader, knownMeasures: known) }
+        var registry: [String: RegistryLine] = [:]
+        if let registryPath {
+            for line in try read(registryPath, RegistryFile.parse).records { registry[line.finess.value] = line }
+        }
+        let fileName = (measuresPath as NSString).lastPathComponent
+        var set = MeasureSet()
+        var added = Set<String>()
+        for record in outcome.records {
+            let subject = record.finess.value
+            if added.insert(subject).inserted {
+                let line = registry[subject]
+                set.add(.init(subject: subject, category: line?.category, region: line?.region))
+            }
+            switch record.value {
+            case .number(let number):
+                set.set(number, measure: record.measure, year: record.year, for: subject, source: "\(fileName), ligne \(record.line)")
+            case .grade(let grade):
+                set.set(MeasureValue(.grade(grade), source: "\(fileName), ligne \(record.line)"), measure: record.measure, year: record.year, for: subject)
+            case .masked:
+                continue
+            }
+        }
+        return set
+    }
+
+    /// Parses a whole file; any bad row refuses it with every problem listed (no partial output).
+    static func read<T>(_ path: String, _ parse: (CSVReader) throws(CSVError) -> ParseOutcome<T>) throws -> ParseOutcome<T> {
+        let name = (path as NSString).lastPathComponent
+        guard FileManager.default.isReadableFile(atPath: path) else { throw CommandFailure("fichier introuvable ou illisible : \(path)") }
+        do {
+            let outcome = try parse(try CSVReader(path: path))
+            guard outcome.problems.isEmpty else {
+                let shown = outcome.problems.prefix(50).map { "\(name), \($0.description)" }
+                let more = outcome.problems.count > 50 ? ["… et \(outcome.problems.count - 50) autre(s) erreur(s)."] : []
+                throw CommandFailure((shown + more).joined(separator: "\n"))
+            }
+            return outcome
+        } catch let error as CSVError {
+            throw CommandFailure("\(name) : \(error.description)")
+        }
+    }
+
+    static func catalogue(_ id: String, app: Application) throws -> CatalogueVersion {
+        let registry = try CatalogueStore.registry(directory: app.directory.resourcesDirectory + "Catalogues/")
+        guard let catalogue = registry[id] else {
+            throw CommandFailure("catalogue inconnu « \(id) » (disponibles : \(registry.all.map(\.id).sorted().joined(separator: ", ")))")
+        }
+        return catalogue
+    }
+
+    /// French CSV on standard output, all at once (nothing is printed if anything failed before).
+    static func write(_ rows: [[String]]) {
+        let text = rows.map { $0.map(FrenchCSVWriter.escape).joined(separator: ";") }.joined(separator: "\n") + "\n"
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func amount(_ value: Decimal?) -> String {
+        guard let value else { return "" }
+        var rounded = Money.roundToCent(value)
+        var text = Decimal()
+        NSDecimalRound(&text, &rounded, 2, .plain)
+        let formatter = NumberFormatter()
+        formatter.minimumFractionDigits = 2
+        formatter.maximumFractionDigits = 2
+        formatter.decimalSeparator = ","
+        formatter.usesGroupingSeparator = false
+        formatter.locale = Locale(identifier: "fr_FR")
+        return formatter.string(from: text as NSDecimalNumber) ?? "\(text)"
+    }
+}
+
+/// `caqes target --catalogue ID --year Y --measures FILE [--registry FILE] [--region R]`.
+struct TargetCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "catalogue", help: "Identifiant du catalogue (ex. national-2022).") var catalogue: String?
+        @Option(name: "year", help: "Année de référence des données.") var year: Int?
+        @Option(name: "measures", help: "Fichier des mesures : finess;mesure;annee;valeur.") var measures: String?
+        @Option(name: "registry", help: "Fichier finess;categorie;region (catégories et régions).") var registry: String?
+        @Option(name: "region", help: "N'afficher que les établissements de cette région.") var region: String?
+        @Option(name: "contract-start", help: "Première année du contrat (période de référence EPA).") var contractStart: Int?
+        init() {}
+    }
+
+    var help: String { "Ciblage : une ligne par (finess, indicateur) avec la raison." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let id = signature.catalogue, let year = signature.year, let measuresPath = signature.measures else {
+            throw CommandFailure("options obligatoires : --catalogue ID, --year ANNEE et --measures FICHIER")
+        }
+        let catalogue = try AnalystInput.catalogue(id, app: context.application)
+        let measures = try AnalystInput.measureSet(measuresPath: measuresPath, registryPath: signature.registry, catalogue: catalogue)
+        AnalystInput.write(try Self.rows(catalogue: catalogue, year: year, measures: measures, region: signature.region,
+                                         contractStart: signature.contractStart))
+    }
+
+    /// The output table, header first.
+    static func rows(catalogue: CatalogueVersion, year: Int, measures: MeasureSet, region: String?, contractStart: Int?) throws -> [[String]] {
+        let run: TargetingRun
+        do {
+            run = try TargetingEngine.run(catalogue, referenceYear: year, population: catalogue.scope, measures: measures,
+                                          contractStartYear: contractStart)
+        } catch { throw CommandFailure(error.description) }
+        var rows = [["finess", "indicateur", "cible", "raison"]]
+        for decision in run.decisions {
+            if let region, measures.member(decision.subject)?.region != region { continue }
+            let targeted: String
+            switch decision.outcome {
+            case .targeted: targeted = "oui"
+            case .notTargeted: targeted = "non"
+            case .notEvaluable: targeted = "non évaluable"
+            }
+            rows.append([decision.subject, decision.indicatorCode, targeted, Self.reason(decision)])
+        }
+        return rows
+    }
+
+    static func reason(_ decision: TargetingDecision) -> String {
+        if case .notEvaluable = decision.outcome { return decision.outcome.description }
+        let summary = decision.summary
+        let prefix = "\(decision.subject) \(decision.indicatorCode) \(decision.outcome) : "
+        return summary.hasPrefix(prefix) ? String(summary.dropFirst(prefix.count)) : summary
+    }
+}
+
+/// `caqes incentive --catalogue ID --year Y --measures FILE [--rate INDICATOR=RATE…]`.
+struct IncentiveCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "catalogue", help: "Identifiant du catalogue (ex. national-2022).") var catalogue: String?
+        @Option(name: "year", help: "Année évaluée N (comparée à N-1).") var year: Int?
+        @Option(name: "measures", help: "Fichier des mesures : finess;mesure;annee;valeur.") var measures: String?
+        @Option(name: "rate", help: "Taux contractuels inférieurs au plafond : N1=25%,N2=0.15 (séparés par des virgules).") var rate: String?
+        @Option(name: "contract-start", help: "Première année du contrat (période de référence EPA).") var contractStart: Int?
+        init() {}
+    }
+
+    var help: String { "Intéressement national : une ligne par (finess, indicateur) avec l'explication." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let id = signature.catalogue, let year = signature.year, let measuresPath = signature.measures else {
+            throw CommandFailure("options obligatoires : --catalogue ID, --year ANNEE et --measures FICHIER")
+        }
+        let catalogue = try AnalystInput.catalogue(id, app: context.application)
+        let rates = try Self.parseRates(signature.rate ?? "", catalogue: catalogue)
+        let measures = try AnalystInput.measureSet(measuresPath: measuresPath, registryPath: nil, catalogue: catalogue)
+        AnalystInput.write(try Self.rows(catalogue: catalogue, year: year, measures: measures, rates: rates,
+                                         contractStart: signature.contractStart))
+    }
+
+    /// The output table, header first: every paid indicator of the catalogue for every establishment of the file.
+    static func rows(catalogue: CatalogueVersion, year: Int, measures: MeasureSet, rates: [String: Decimal], contractStart: Int?) throws -> [[String]] {
+        let paid = catalogue.indicators.filter(\.isPaidNationally).map(\.code)
+        let contracts = measures.members.map {
+            ContractIncentiveTerms(subject: $0.subject, startYear: contractStart ?? year, indicators: paid, rates: rates)
+        }
+        let lines: [IncentiveLine]
+        do { lines = try NationalIncentive.run(catalogue, year: year, measures: measures, contracts: contracts) }
+        catch { throw CommandFailure(error.description) }
+        var rows = [["finess", "indicateur", "economie", "taux", "montant", "explication"]]
+        for line in lines {
+            let evaluable: Bool
+            if case .notEvaluable = line.status { evaluable = false } else { evaluable = true }
+            rows.append([line.subject, line.indicatorCode, AnalystInput.amount(line.savings),
+                         line.rate.map(Money.percent) ?? "", evaluable ? AnalystInput.amount(line.amount) : "",
+                         evaluable ? line.trace : line.status.description])
+        }
+        return rows
+    }
+
+    /// `N1=25%,N2=0.15` → rates; each must name a paid indicator and be ≤ its cap (D3).
+    static func parseRates(_ text: String, catalogue: CatalogueVersion) throws -> [String: Decimal] {
+        var rates: [String: Decimal] = [:]
+        // Items are separated by commas; a piece without "=" is the decimal part of the previous rate (N2=0,15).
+        var items: [String] = []
+        for piece in text.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if !piece.contains("="), !items.isEmpty { items[items.count - 1] += "," + piece } else { items.append(piece) }
+        }
+        for item in items where !item.isEmpty {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let indicator = catalogue.indicator(parts[0]), indicator.isPaidNationally else {
+                throw CommandFailure("--rate « \(item) » : indicateur payé inconnu (attendu INDICATEUR=TAUX, ex. N1=25%)")
+            }
+            var raw = parts[1].replacingOccurrences(of: ",", with: ".")
+            let percent = raw.hasSuffix("%")
+            if percent { raw = String(raw.dropLast()).trimmingCharacters(in: .whitespaces) }
+            guard var rate = Decimal(string: raw, locale: Locale(identifier: "en_US_POSIX")) else {
+                throw CommandFailure("--rate « \(item) » : taux illisible")
+            }
+            if percent { rate /= 100 }
+            if let cap = indicator.cap, rate > cap || rate < 0 {
+                throw CommandFailure("--rate « \(item) » : le taux doit être compris entre 0 % et le plafond de \(Money.percent(cap)) (D3)")
+            }
+            rates[indicator.code] = rate
+        }
+        return rates
+    }
+}
