@@ -74,6 +74,21 @@ struct PHMEVRealFilesTests {
         }
     }
 
+    @Test func aLargeFileIsReadOnEveryCoreWithTheSameTotals() throws {
+        // The sample three times over: 30,000 rows, 10.6 MB, above the parallel threshold.
+        let text = try String(contentsOfFile: TestData.path(Self.sample), encoding: .utf8)
+        let header = try #require(text.firstIndex(of: "\n"))
+        let body = text[text.index(after: header)...]
+        let path = try PHMEVFixture.temporaryFile(Data((text + body + body).utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let once = try PHMEVAggregator.aggregate(path: TestData.path(Self.sample), year: 2024)
+        let result = try PHMEVAggregator.aggregate(path: path, year: 2024, threads: 2)
+        #expect(result.counters.parallelChunks == 2)
+        #expect(result.counters.rowsRead == 30_000)
+        for measure in PHMEVMeasure.allCases { #expect(result.total(measure) == 3 * once.total(measure)) }
+        #expect(result.value(.ippAmount, "690781810") == 4_719_537)   // 3 × 1,573,179
+    }
+
     @Test func problemsFoundInAnyRangeNameTheirFileLine() throws {
         // The sample with bad FINESS numbers written on lines 3, 5,000 and 9,999.
         var lines = try String(contentsOfFile: TestData.path(Self.sample), encoding: .utf8)
