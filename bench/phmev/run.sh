@@ -52,19 +52,24 @@ def timing(name):
     seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
     inner = float(re.search(r"(?:aggregation|duckdb): ([\d.]+) s", open(f"{out}/stdout-{name}.txt").read()).group(1))
-    return seconds, inner, rss
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", text).group(1)) for kind in ("User", "System"))
+    return seconds, inner, rss, cpu
 c, d = timing("caqes"), timing("duckdb")
 print(run, *c, *d)
 PY
-    tail -1 "$LOG" | awk '{printf "run %s: caqes %.2f s (%d MB), duckdb %.2f s (%d MB), listings identical\n", $1, $2, $4/1024, $5, $7/1024}'
+    tail -1 "$LOG" | awk '{printf "run %s: caqes %.2f s (%d MB), duckdb %.2f s (%d MB), ratio %.2f, listings identical\n", $1, $2, $4/1024, $6, $8/1024, $2/$6}'
 done
-grep '^total' "$OUT/stdout-caqes.txt"
+echo "load after: $(cut -d" " -f1-3 /proc/loadavg)"
+grep "^total" "$OUT/stdout-caqes.txt"
 python3 - "$LOG" <<'PY'
 import statistics, sys
 rows = [list(map(float, line.split())) for line in open(sys.argv[1])]
 m = lambda k: statistics.median(r[k] for r in rows)
+ratio = statistics.median(r[1] / r[5] for r in rows)
 print(f"median of {len(rows)} runs        caqes      DuckDB     caqes/DuckDB")
-print(f"process wall time (s)   {m(1):8.2f}   {m(4):8.2f}   {m(1) / m(4):8.2f}")
-print(f"in-process time (s)     {m(2):8.2f}   {m(5):8.2f}   {m(2) / m(5):8.2f}")
-print(f"peak RSS (MB)           {m(3) / 1024:8.1f}   {m(6) / 1024:8.1f}")
+print(f"process wall time (s)   {m(1):8.2f}   {m(5):8.2f}   {m(1) / m(5):8.2f}")
+print(f"in-process time (s)     {m(2):8.2f}   {m(6):8.2f}   {m(2) / m(6):8.2f}")
+print(f"CPU time, user+sys (s)  {m(4):8.2f}   {m(8):8.2f}   {m(4) / m(8):8.2f}")
+print(f"peak RSS (MB)           {m(3) / 1024:8.1f}   {m(7) / 1024:8.1f}")
+print(f"median of the per-run wall-time ratios (runs are paired, so load drifts cancel): {ratio:.2f}")
 PY
