@@ -5,7 +5,6 @@
 // Prints the wall time of the aggregation, the counters and the total of every measure; with
 // --out, writes `finess;measure;value` (cents or boxes), sorted, every establishment × measure,
 // the listing bench/phmev/run.sh compares byte for byte with DuckDB's.
-import CAQESCore
 import CAQESData
 import Foundation
 
