@@ -10,6 +10,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(CatalogueCommandGroup(), as: "catalogue")
     app.asyncCommands.use(TargetCommand(), as: "target")
     app.asyncCommands.use(IncentiveCommand(), as: "incentive")
+    app.asyncCommands.use(MeasuresCommandGroup(), as: "measures")
 }
 
 /// A command failure with a French message; the entry point prints it and exits non-zero.

@@ -3,9 +3,11 @@ import Fluent
 import Vapor
 
 struct ImportCommandGroup: AsyncCommandGroup {
-    var help: String { "Importe un fichier de référence (FINESS, statuts juridiques)." }
+    var help: String { "Importe un fichier : registre (finess, status) ou mesures (measures, sae, hospidiag)." }
     var commands: [String: any AnyAsyncCommand] {
-        ["finess": ImportFileCommand(kind: .finess), "status": ImportFileCommand(kind: .status)]
+        ["finess": ImportFileCommand(kind: .finess), "status": ImportFileCommand(kind: .status),
+         "measures": ImportMeasuresCommand(kind: .measures), "sae": ImportMeasuresCommand(kind: .sae),
+         "hospidiag": ImportMeasuresCommand(kind: .hospidiag), "phmev": ImportMeasuresCommand(kind: .phmev)]
     }
 }
 

@@ -11,5 +11,6 @@ extension Application {
         migrations.add(CreateAuditEvents())
         migrations.add(CreateImports())
         migrations.add(SeedGeography(path: directory.resourcesDirectory + "Reference/departements-france.csv"))
+        migrations.add(CreateMeasureValues())
     }
 }

@@ -21,6 +21,11 @@ final class ImportRun: Model, @unchecked Sendable {
     @Field(key: "error_count") var errorCount: Int
     @OptionalField(key: "dialect") var dialect: String?
     @OptionalField(key: "message") var message: String?
+    /// The source whose values a newer version replaces (measures imports).
+    @OptionalField(key: "source") var source: String?
+    /// Years the file covers, comma-separated.
+    @OptionalField(key: "years") var years: String?
+    @OptionalField(key: "skipped_count") var skippedCount: Int?
     @Field(key: "started_at") var startedAt: Date
     @OptionalField(key: "finished_at") var finishedAt: Date?
 

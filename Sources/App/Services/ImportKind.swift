@@ -2,13 +2,24 @@
 enum ImportKind: String, Sendable, CaseIterable, Codable {
     case finess
     case status = "statuts"
+    case measures = "mesures"
+    case sae
+    case hospidiag
+    case phmev
 
     var label: String {
         switch self {
         case .finess: "Registre FINESS (établissements)"
         case .status: "Statuts juridiques"
+        case .measures: "Mesures (format long ou correspondance)"
+        case .sae: "SAE, bordereau MCO (DREES)"
+        case .hospidiag: "Hospi Diag (ATIH)"
+        case .phmev: "Open PHMEV (Assurance Maladie)"
         }
     }
+
+    /// Registry files are reference data (admin); measures are imported by ARS analysts too.
+    var isReferenceData: Bool { self == .finess || self == .status }
 }
 
 /// How an import ended, stored as its raw value.

@@ -103,6 +103,8 @@ struct RegistryImporter {
             report.rows = outcome.rowCount
             if !outcome.problems.isEmpty { return try await refuse(run, report: report, problems: outcome.problems, actor: actor) }
             try await writeStatuses(outcome.records, source: "\(format) (\(fileName))", run: run, report: &report, actor: actor)
+        case .measures, .sae, .hospidiag, .phmev:
+            throw UserFacingError(.badRequest, "« \(kind.label) » n'est pas un fichier du registre")
         }
         return report
     }

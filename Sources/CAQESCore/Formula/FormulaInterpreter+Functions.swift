@@ -41,15 +41,31 @@ extension FormulaInterpreter {
                 return composite(node, fallback.value, .call, name, [a, b, fallback])
             }
             var value: FormulaValue?
-            if case .number(let x)? = a.value, case .number(let y)? = b.value { value = .number(FastDecimal.divide(x, y)) }
+            if case .number(let x)? = a.value, case .number(let y)? = b.value { value = .number(precise ? x / y : FastDecimal.divide(x, y)) }
             return composite(node, value, .call, name, [a, b, skipped(args[2])])
 
         case .isKnown:
-            var probe = FormulaInterpreter(explain: explain, cache: cache)
+            var probe = FormulaInterpreter(explain: explain, cache: cache, precise: precise)
             let inner = try probe.eval(args[0], context, year: year)
             return composite(node, .boolean(probe.missing.isEmpty), .call, name, [inner])
 
-        case .max, .min, .sumOf, .abs, .round:
+        case .round:
+            var outcomes: [Outcome] = []
+            for arg in args { outcomes.append(try eval(arg, context, year: year)) }
+            guard let xs = Self.numbers(outcomes) else { return composite(node, nil, .call, name, outcomes) }
+            guard let places = xs.count > 1 ? FormulaTypeChecker.wholeNumber(xs[1]) : 0 else {
+                throw .invalid(node.location, "round attend un nombre entier de décimales")
+            }
+            var x = xs[0]
+            // Quotients keep 18–19 digits here: near a tie, an exact half may have come out a hair
+            // below it, so settle it on 38 digits (DecimalRounding).
+            if !precise, DecimalRounding.isNearTie(x, places: places) {
+                var exact = FormulaInterpreter(explain: false, cache: cache, precise: true)
+                if case .number(let value)? = try exact.eval(args[0], context, year: year).value { x = value }
+            }
+            return composite(node, .number(DecimalRounding.halfAwayFromZero(x, places: places)), .call, name, outcomes)
+
+        case .max, .min, .sumOf, .abs:
             var outcomes: [Outcome] = []
             for arg in args { outcomes.append(try eval(arg, context, year: year)) }
             var value: FormulaValue?
@@ -94,7 +110,8 @@ extension FormulaInterpreter {
                 ? "Σ \(FrenchNumberFormat.number(sums.numerator)) / Σ \(FrenchNumberFormat.number(sums.denominator)), "
                     + Self.populationNote(sums.count, category)
                 : nil
-            return composite(node, .number(FastDecimal.divide(sums.numerator, sums.denominator)), .value, name, [], source: note)
+            let ratio = precise ? sums.numerator / sums.denominator : FastDecimal.divide(sums.numerator, sums.denominator)
+            return composite(node, .number(ratio), .value, name, [], source: note)
         }
     }
 
@@ -107,16 +124,7 @@ extension FormulaInterpreter {
         case .max: return xs.max(by: FastDecimal.less)!
         case .min: return xs.min(by: FastDecimal.less)!
         case .sumOf: return xs.dropFirst().reduce(xs[0], FastDecimal.add)
-        case .abs: return FastDecimal.less(xs[0], 0) ? FastDecimal.negate(xs[0]) : xs[0]
-        default:
-            var x = xs[0]
-            guard let places = xs.count > 1 ? FormulaTypeChecker.wholeNumber(xs[1]) : 0 else {
-                throw .invalid(node.location, "round attend un nombre entier de décimales")
-            }
-            var rounded = Decimal()
-            // .plain rounds half away from zero, as D7 asks for money.
-            NSDecimalRound(&rounded, &x, places, .plain)
-            return rounded
+        default: return FastDecimal.less(xs[0], 0) ? FastDecimal.negate(xs[0]) : xs[0]
         }
     }
 

@@ -14,11 +14,15 @@ struct FormulaInterpreter {
 
     let explain: Bool
     let cache: PopulationStatisticsCache?
+    /// Foundation's 38-digit products and quotients instead of the 64-bit fast path, to settle
+    /// rounding ties (`DecimalRounding`).
+    let precise: Bool
     var missing: Set<MissingValue> = []
 
-    init(explain: Bool, cache: PopulationStatisticsCache?) {
+    init(explain: Bool, cache: PopulationStatisticsCache?, precise: Bool = false) {
         self.explain = explain
         self.cache = cache
+        self.precise = precise
     }
 
     /// Renders a value for an explanation; nil reads "manquante".
@@ -90,7 +94,7 @@ struct FormulaInterpreter {
             let right = try eval(b, context, year: year)
             var value: FormulaValue?
             if let l = left.value, let r = right.value {
-                value = try Self.apply(op, l, r, context: context, at: node)
+                value = try Self.apply(op, l, r, precise: precise, context: context, at: node)
             }
             return composite(node, value, .infix, op.symbol, [left, right])
 
@@ -112,15 +116,16 @@ struct FormulaInterpreter {
     }
 
     static func apply(
-        _ op: BinaryOperator, _ l: FormulaValue, _ r: FormulaValue, context: any FormulaContext, at node: FormulaNode
+        _ op: BinaryOperator, _ l: FormulaValue, _ r: FormulaValue, precise: Bool = false,
+        context: any FormulaContext, at node: FormulaNode
     ) throws(FormulaError) -> FormulaValue {
         switch (op, l, r) {
         case (.add, .number(let x), .number(let y)): return .number(FastDecimal.add(x, y))
         case (.subtract, .number(let x), .number(let y)): return .number(FastDecimal.subtract(x, y))
-        case (.multiply, .number(let x), .number(let y)): return .number(FastDecimal.multiply(x, y))
+        case (.multiply, .number(let x), .number(let y)): return .number(precise ? x * y : FastDecimal.multiply(x, y))
         case (.divide, .number(let x), .number(let y)):
             guard y != 0 else { throw .divisionByZero(subject: context.subject, node.location) }
-            return .number(FastDecimal.divide(x, y))
+            return .number(precise ? x / y : FastDecimal.divide(x, y))
         case (.and, .boolean(let x), .boolean(let y)): return .boolean(x && y)
         case (.or, .boolean(let x), .boolean(let y)): return .boolean(x || y)
         case (.equal, .number(let x), .number(let y)): return .boolean(FastDecimal.compare(x, y) == .orderedSame)

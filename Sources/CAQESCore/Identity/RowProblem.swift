@@ -15,7 +15,10 @@ public struct RowProblem: Error, Equatable, Hashable, Sendable, Codable, CustomS
         self.reason = reason
     }
 
+    /// Line 0 stands for a value summed over many lines (a claims file's establishment total).
     public var description: String {
-        "ligne \(line), colonne \(column) : valeur « \(value) » — \(reason)"
+        line == 0
+            ? "colonne \(column) : valeur « \(value) » — \(reason) (toutes les lignes de cette valeur)"
+            : "ligne \(line), colonne \(column) : valeur « \(value) » — \(reason)"
     }
 }

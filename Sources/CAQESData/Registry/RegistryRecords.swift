@@ -34,4 +34,10 @@ public struct ParseOutcome<Record: Sendable>: Sendable {
     public var problems: [RowProblem]
     /// Data rows read (header excluded).
     public var rowCount: Int
+
+    public init(records: [Record], problems: [RowProblem], rowCount: Int) {
+        self.records = records
+        self.problems = problems
+        self.rowCount = rowCount
+    }
 }

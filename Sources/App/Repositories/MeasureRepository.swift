@@ -1,0 +1,94 @@
+import CAQESCore
+import Fluent
+import SQLKit
+import Vapor
+
+/// Reads stored measure values (the current version of each source) within a user's scope.
+struct MeasureRepository {
+    let db: any Database
+
+    struct Row: Decodable, Sendable {
+        let finess: String
+        let measure: String
+        let year: Int
+        let kind: String
+        let value: String?
+        let raw: String
+        let mask_reason: String?
+        let source: String
+        let import_id: UUID
+        let line: Int
+    }
+
+    /// Current values, filtered; `region` matches the site's or the legal entity's region.
+    func current(measures: [String]? = nil, year: Int? = nil, region: String? = nil, finess: [String]? = nil) async throws -> [Row] {
+        let sql = db as! any SQLDatabase
+        var query = sql.select()
+            .columns("finess", "measure", "year", "kind", "value", "raw", "mask_reason", "source", "import_id", "line")
+            .from("measure_values")
+            .where("current", .equal, true)
+        if let measures { query = query.where(SQLColumn("measure"), .in, SQLBind.group(measures)) }
+        if let year { query = query.where("year", .equal, year) }
+        if let finess { query = query.where(SQLColumn("finess"), .in, SQLBind.group(finess)) }
+        if let region {
+            let subjects = try await subjects(inRegion: region)
+            query = query.where(SQLColumn("finess"), .in, SQLBind.group(Array(subjects)))
+        }
+        return try await query.orderBy("finess").orderBy("measure").orderBy("year").all(decoding: Row.self)
+    }
+
+    /// FINESS numbers (ET and EJ) of a region.
+    func subjects(inRegion region: String) async throws -> Set<String> {
+        let sql = db as! any SQLDatabase
+        struct F: Decodable { let finess: String }
+        let sites = try await sql.select().column("finess").from("sites").where("region_code", .equal, region).all(decoding: F.self)
+        let entities = try await sql.select().column("finess").from("legal_entities").where("region_code", .equal, region).all(decoding: F.self)
+        return Set(sites.map(\.finess) + entities.map(\.finess))
+    }
+
+    /// A measure set for the rules engine: every establishment with a current value of one of the
+    /// catalogue's measures, with its category and region from the registry (an EJ takes the most
+    /// common category of its sites).
+    func measureSet(for catalogue: CatalogueVersion) async throws -> MeasureSet {
+        let rows = try await current(measures: catalogue.measures.map(\.code))
+        let subjects = Array(Set(rows.map(\.finess)))
+        let sql = db as! any SQLDatabase
+        struct SiteInfo: Decodable { let finess: String; let legal_entity_finess: String; let category_code: String?; let region_code: String? }
+        struct EntityInfo: Decodable { let finess: String; let region_code: String? }
+        var sites: [SiteInfo] = []
+        var entities: [EntityInfo] = []
+        for chunk in subjects.chunked(into: 500) {
+            sites += try await sql.select().columns("finess", "legal_entity_finess", "category_code", "region_code").from("sites")
+                .where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk))).all(decoding: SiteInfo.self)
+            sites += try await sql.select().columns("finess", "legal_entity_finess", "category_code", "region_code").from("sites")
+                .where(SQLColumn("legal_entity_finess"), .in, SQLBind.group(Array(chunk))).all(decoding: SiteInfo.self)
+            entities += try await sql.select().columns("finess", "region_code").from("legal_entities")
+                .where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk))).all(decoding: EntityInfo.self)
+        }
+        var categoryCounts: [String: [String: Int]] = [:]
+        for site in sites { if let category = site.category_code { categoryCounts[site.legal_entity_finess, default: [:]][category, default: 0] += 1 } }
+        let siteByID = Dictionary(sites.map { ($0.finess, $0) }, uniquingKeysWith: { a, _ in a })
+        let entityByID = Dictionary(entities.map { ($0.finess, $0) }, uniquingKeysWith: { a, _ in a })
+        var set = MeasureSet()
+        for subject in subjects.sorted() {
+            let category = siteByID[subject]?.category_code
+                ?? categoryCounts[subject]?.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+            let region = siteByID[subject]?.region_code ?? entityByID[subject]?.region_code
+            set.add(.init(subject: subject, category: category, region: region))
+        }
+        for row in rows {
+            let source = "import \(row.import_id.uuidString.lowercased().prefix(8)), ligne \(row.line) (\(row.source))"
+            switch row.kind {
+            case "number":
+                if let text = row.value, let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) {
+                    set.set(number, measure: row.measure, year: row.year, for: row.finess, source: source)
+                }
+            case "grade":
+                if let grade = row.value?.first { set.set(MeasureValue(.grade(grade), source: source), measure: row.measure, year: row.year, for: row.finess) }
+            default:
+                continue
+            }
+        }
+        return set
+    }
+}

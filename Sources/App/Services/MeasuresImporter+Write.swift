@@ -1,0 +1,113 @@
+import CAQESCore
+import CAQESData
+import Fluent
+import SQLKit
+import Vapor
+
+extension MeasuresImporter {
+    static let valueColumns = ["id", "finess", "measure", "year", "kind", "value", "raw", "mask_reason", "source",
+                               "import_id", "line", "current"]
+
+    /// Writes the import record, marks the previous version of (source, years) as replaced, and
+    /// stores the new values, all in one transaction. Returns how many values were replaced.
+    func commit(_ records: [MeasureRecord], report: MeasuresImportReport, kind: ImportKind, fileName: String,
+                sha: String, size: Int, actor: AuditActor, id: UUID) async throws -> Int {
+        let rows: [[any SQLExpression]] = records.map { record in
+            let text = Self.text(record.value)
+            return [SQLBind(UUID()), SQLBind(record.finess.value), SQLBind(record.measure), SQLBind(record.year),
+                    SQLBind(text.kind), SQLBind(text.value), SQLBind(text.raw), SQLBind(text.reason), SQLBind(report.source),
+                    SQLBind(id), SQLBind(record.line), SQLBind(true)]
+        }
+        let progress = self.progress
+        let years = report.years
+        return try await db.transaction { db in
+            let sql = db as! any SQLDatabase
+            let run = Self.importRun(report: report, kind: kind, fileName: fileName, sha: sha, size: size, actor: actor, id: id)
+            run.status = ImportStatus.done.rawValue
+            run.createdCount = records.count
+            try await run.create(on: db)
+            var replaced = 0
+            if !years.isEmpty {
+                replaced = try await MeasureValueRecord.query(on: db)
+                    .filter(\.$source == report.source).filter(\.$year ~~ years).filter(\.$current == true).count()
+                try await sql.update("measure_values").set("current", to: false)
+                    .where("source", .equal, report.source)
+                    .where(SQLColumn("year"), .in, SQLBind.group(years))
+                    .where("current", .equal, true)
+                    .run()
+            }
+            var written = 0
+            for batch in rows.chunked(into: Self.batchSize) {
+                try await sql.insert(into: "measure_values").columns(Self.valueColumns).rows(Array(batch)).run()
+                written += batch.count
+                progress(ImportProgress(phase: "Enregistrement", fraction: 0.5 + 0.5 * Double(written) / Double(max(rows.count, 1)), rows: written))
+            }
+            run.updatedCount = replaced
+            try await run.save(on: db)
+            // Skipped rows are kept with the import, so that the history says which rows did not go in.
+            for chunk in Array(report.skipped.prefix(RegistryImporter.maxStoredProblems)).chunked(into: 500) {
+                try await chunk.map { problem in
+                    let row = ImportProblem()
+                    row.$importRun.id = id
+                    row.line = problem.line
+                    row.column = problem.column
+                    row.value = problem.value
+                    row.reason = "ligne ignorée : " + problem.reason
+                    return row
+                }.create(on: db)
+            }
+            try await AuditLog.append(on: db, actor: actor, action: "import de mesures",
+                                      target: "import \(id.uuidString.lowercased())",
+                                      details: "\(kind.rawValue) \(fileName) sha256=\(sha) source=\(report.source) années=\(years.map(String.init).joined(separator: ",")) valeurs=\(records.count) remplacées=\(replaced) ignorées=\(report.skipped.count)")
+            return replaced
+        }
+    }
+
+    func refuse(report: MeasuresImportReport, kind: ImportKind, fileName: String, sha: String, size: Int,
+                actor: AuditActor, id: UUID) async throws {
+        try await db.transaction { db in
+            let run = Self.importRun(report: report, kind: kind, fileName: fileName, sha: sha, size: size, actor: actor, id: id)
+            run.status = ImportStatus.refused.rawValue
+            run.errorCount = report.problems.count
+            run.message = "\(report.problems.count) erreur(s) : rien n'a été enregistré."
+            try await run.create(on: db)
+            for chunk in Array(report.problems.prefix(RegistryImporter.maxStoredProblems)).chunked(into: 500) {
+                try await chunk.map { problem in
+                    let row = ImportProblem()
+                    row.$importRun.id = id
+                    row.line = problem.line
+                    row.column = problem.column
+                    row.value = String(problem.value.prefix(500))
+                    row.reason = problem.reason
+                    return row
+                }.create(on: db)
+            }
+            try await AuditLog.append(on: db, actor: actor, action: "import refusé", target: "import \(id.uuidString.lowercased())",
+                                      details: "\(kind.rawValue) \(fileName) sha256=\(sha) erreurs=\(report.problems.count)")
+        }
+    }
+
+    static func importRun(report: MeasuresImportReport, kind: ImportKind, fileName: String, sha: String, size: Int,
+                          actor: AuditActor, id: UUID) -> ImportRun {
+        let run = ImportRun()
+        run.id = id
+        run.kind = kind.rawValue
+        run.fileName = fileName
+        run.fileSHA256 = sha
+        run.fileSize = size
+        run.actorID = actor.id
+        run.actorLabel = actor.label
+        run.rowsTotal = report.rows
+        run.rowsDone = report.rows
+        run.createdCount = 0; run.updatedCount = 0; run.unchangedCount = 0; run.errorCount = 0
+        run.skippedCount = report.skipped.count
+        run.dialect = report.dialect
+        run.source = report.source
+        run.years = report.years.map(String.init).joined(separator: ",")
+        run.startedAt = Date()
+        run.finishedAt = Date()
+        run.status = ImportStatus.running.rawValue
+        if !report.skipped.isEmpty { run.message = "\(report.skipped.count) ligne(s) ignorée(s) : établissements absents du registre." }
+        return run
+    }
+}

@@ -1,0 +1,194 @@
+import CAQESCore
+import CAQESData
+import Fluent
+import SQLKit
+import Vapor
+
+/// Options of a measures import, from the command line, the page or the API.
+struct MeasuresImportOptions: Sendable {
+    var year: Int?
+    /// A wide file's mapping; nil for the long format and the built-in adapters.
+    var mapping: MeasureMapping?
+    var skipUnknown = false
+    var dryRun = false
+    /// Values of a newer version of the same source and year replace the older ones.
+    var source: String?
+}
+
+/// What a measures import found or did.
+struct MeasuresImportReport: Sendable {
+    var importID: UUID?
+    var status: ImportStatus
+    var rows: Int
+    var stored: Int
+    var replaced: Int
+    var masked: Int
+    var skipped: [RowProblem]
+    var problems: [RowProblem]
+    var preview: [[String]]
+    var dialect: String
+    var source: String
+    var years: [Int]
+    var alreadyImported: Date?
+    /// Counters of a claims file (rows per class, masked cells…), in French.
+    var details: String?
+
+    var summary: String {
+        if let alreadyImported {
+            return "Ce fichier a déjà été importé le \(FrenchFormat.dateTime(alreadyImported)) pour la source « \(source) » : rien à faire."
+        }
+        if status == .refused {
+            return "Fichier refusé : \(problems.count) erreur(s). Rien n'a été enregistré."
+        }
+        let yearsText = years.map(String.init).joined(separator: ", ")
+        var text = "\(FrenchFormat.integer(rows)) ligne(s) lue(s), \(FrenchFormat.integer(stored)) valeur(s) \(importID == nil ? "à enregistrer" : "enregistrée(s)") (source « \(source) », année(s) \(yearsText))"
+        if masked > 0 { text += ", dont \(FrenchFormat.integer(masked)) masquée(s)" }
+        if replaced > 0 { text += ", \(FrenchFormat.integer(replaced)) valeur(s) de la version précédente remplacée(s) (conservées dans l'historique)" }
+        if !skipped.isEmpty { text += ", \(FrenchFormat.integer(skipped.count)) ligne(s) ignorée(s)" }
+        return text + "." + (details.map { "\n" + $0 } ?? "")
+    }
+}
+
+/// Imports measure values: validates every row, checks every FINESS against the registry, then
+/// writes the new version of the source in one transaction, or nothing.
+struct MeasuresImporter {
+    let db: any Database
+    let logger: Logger
+    var progress: @Sendable (ImportProgress) -> Void = { _ in }
+
+    static let previewRows = 20
+    static let batchSize = 500
+
+    func run(kind: ImportKind, path: String, fileName: String, options: MeasuresImportOptions, actor: AuditActor,
+             importID: UUID = UUID()) async throws -> MeasuresImportReport {
+        let (sha, size) = try FileDigest.sha256(path: path)
+        let source = options.source ?? Self.defaultSource(kind: kind, fileName: fileName)
+        if !options.dryRun, let previous = try await ImportRun.query(on: db)
+            .filter(\.$source == source).filter(\.$fileSHA256 == sha).filter(\.$status == ImportStatus.done.rawValue)
+            .sort(\.$startedAt, .descending).first() {
+            return MeasuresImportReport(importID: previous.id, status: .done, rows: previous.rowsTotal, stored: 0, replaced: 0,
+                                        masked: 0, skipped: [], problems: [], preview: [], dialect: previous.dialect ?? "",
+                                        source: source, years: [], alreadyImported: previous.startedAt)
+        }
+        progress(ImportProgress(phase: "Lecture et validation", fraction: 0.05, rows: 0))
+        let parsed = try await RegistryImporter.offload { try Self.parse(kind: kind, path: path, options: options) }
+        var report = MeasuresImportReport(importID: nil, status: .done, rows: parsed.outcome.rowCount, stored: 0, replaced: 0,
+                                          masked: 0, skipped: parsed.notes, problems: parsed.outcome.problems, preview: [],
+                                          dialect: parsed.dialect, source: source, years: [], alreadyImported: nil)
+        report.details = parsed.summary
+        if options.skipUnknown {
+            // Told to skip unknown establishments: rows with an unusable FINESS are skipped and listed too.
+            report.skipped += report.problems.filter { $0.column.lowercased() == "etb_rgt" }
+            report.problems.removeAll { $0.column.lowercased() == "etb_rgt" }
+        }
+        // Every FINESS must be in the registry (ET or EJ): never created silently.
+        let known = try await knownFINESS()
+        var records: [MeasureRecord] = []
+        for record in parsed.outcome.records {
+            if known.contains(record.finess.value) { records.append(record); continue }
+            let problem = RowProblem(line: record.line, column: "finess", value: record.finess.value,
+                                     reason: "établissement absent du registre FINESS")
+            if options.skipUnknown { report.skipped.append(problem) } else { report.problems.append(problem) }
+        }
+        report.problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+        report.skipped = Self.unique(report.skipped)
+        report.problems = Self.unique(report.problems)
+        report.stored = records.count
+        report.masked = records.filter { if case .masked = $0.value { true } else { false } }.count
+        report.years = Array(Set(records.map(\.year))).sorted()
+        report.preview = records.prefix(Self.previewRows).map { [$0.finess.value, $0.measure, String($0.year), Self.text($0.value).raw] }
+        if !report.problems.isEmpty {
+            report.status = .refused
+            if !options.dryRun {
+                report.importID = importID
+                try await refuse(report: report, kind: kind, fileName: fileName, sha: sha, size: size, actor: actor, id: importID)
+            }
+            return report
+        }
+        guard !options.dryRun else { return report }
+        report.importID = importID
+        report.replaced = try await commit(records, report: report, kind: kind, fileName: fileName, sha: sha, size: size,
+                                           actor: actor, id: importID)
+        return report
+    }
+
+    /// A FINESS reported once per row, not once per measure of a wide row.
+    static func unique(_ problems: [RowProblem]) -> [RowProblem] {
+        var seen = Set<RowProblem>()
+        return problems.filter { seen.insert($0).inserted }
+    }
+
+    static func defaultSource(kind: ImportKind, fileName: String) -> String {
+        switch kind {
+        case .measures: ((fileName as NSString).lastPathComponent as NSString).deletingPathExtension
+        default: kind.rawValue
+        }
+    }
+
+    struct Parsed: Sendable {
+        let outcome: ParseOutcome<MeasureRecord>
+        let dialect: String
+        /// Rows left out of sums without refusing the file (masked or invalid cells of a claims file).
+        var notes: [RowProblem] = []
+        var summary: String?
+    }
+
+    static func parse(kind: ImportKind, path: String, options: MeasuresImportOptions) throws -> Parsed {
+        let reader = try CSVReader(path: path)
+        let outcome: ParseOutcome<MeasureRecord>
+        switch kind {
+        case .sae: outcome = try BuiltInAdapter.saeMCO.parse(reader, year: options.year)
+        case .hospidiag:
+            guard let year = options.year else { throw UserFacingError(.badRequest, MappingError.noYear.description) }
+            outcome = try BuiltInAdapter.hospiDiag.parse(reader, year: year)
+        case .measures:
+            if let mapping = options.mapping {
+                outcome = try WideMeasuresFile.parse(reader, mapping: mapping)
+            } else if reader.columnIndex("mesure") != nil && reader.columnIndex("valeur") != nil {
+                outcome = try LongMeasuresFile.parse(reader)
+            } else {
+                throw UserFacingError(.badRequest, "format non reconnu : ni format long (finess;mesure;annee;valeur), ni correspondance donnée (--map COLONNE=mesure ou --mapping NOM). Colonnes du fichier : \(reader.header.joined(separator: ", ")).")
+            }
+        case .phmev:
+            guard let year = options.year else { throw UserFacingError(.badRequest, MappingError.noYear.description) }
+            return try parsePHMEV(path: path, year: year, dialect: reader.dialect.label)
+        case .finess, .status:
+            throw UserFacingError(.badRequest, "type d'import « \(kind.rawValue) » non géré ici")
+        }
+        return Parsed(outcome: outcome, dialect: reader.dialect.label)
+    }
+
+    /// Open PHMEV: streamed and summed per prescriber FINESS on every core (bounded memory). Rows
+    /// with a malformed FINESS are errors; masked or invalid cells are left out of the sums and
+    /// reported, never read as zero.
+    static func parsePHMEV(path: String, year: Int, dialect: String) throws -> Parsed {
+        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let aggregate = try PHMEVAggregator.aggregate(path: path, year: year, threads: threads)
+        var problems: [RowProblem] = []
+        var notes: [RowProblem] = []
+        for problem in aggregate.problems {
+            if problem.column.lowercased() == "etb_rgt" { problems.append(problem) } else { notes.append(problem) }
+        }
+        let records = aggregate.measureRows.map {
+            MeasureRecord(finess: $0.finess, measure: $0.name, year: $0.year, value: .number($0.value), line: 0)
+        }
+        return Parsed(outcome: ParseOutcome(records: records, problems: problems, rowCount: aggregate.counters.rowsRead),
+                      dialect: dialect, notes: notes, summary: aggregate.counters.description)
+    }
+
+    static func text(_ value: MeasureRecord.Value) -> (kind: String, value: String?, raw: String, reason: String?) {
+        switch value {
+        case .number(let number): ("number", number.description, number.description, nil)
+        case .grade(let grade): ("grade", String(grade), String(grade), nil)
+        case .masked(let reason): ("masked", nil, "masqué", reason)
+        }
+    }
+
+    private func knownFINESS() async throws -> Set<String> {
+        let sql = db as! any SQLDatabase
+        struct Row: Decodable { let finess: String }
+        let sites = try await sql.select().column("finess").from("sites").all(decoding: Row.self)
+        let entities = try await sql.select().column("finess").from("legal_entities").all(decoding: Row.self)
+        return Set(sites.map(\.finess) + entities.map(\.finess))
+    }
+}
