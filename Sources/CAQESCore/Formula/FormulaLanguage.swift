@@ -25,7 +25,9 @@
 ///   any number expressions, evaluated for each member.
 ///
 /// Evaluation rules
-/// - Decimal arithmetic; quotients keep 18–19 significant digits (see `FastDecimal`).
+/// - Decimal arithmetic; quotients keep 18–19 significant digits (see `FastDecimal`); `round`
+///   settles a value within 10⁻⁴ of a unit of a tie on 38 digits, so an exact half rounds away
+///   from zero (see `DecimalRounding`).
 /// - A missing measure is never zero: the evaluation fails listing every missing (measure, year);
 ///   `if` and `safe_div` only need the branch they take; `is_known` lets a formula decide.
 /// - Dividing by zero fails naming the establishment, except in `safe_div`.
