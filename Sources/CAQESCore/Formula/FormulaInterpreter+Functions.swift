@@ -56,14 +56,15 @@ extension FormulaInterpreter {
             guard let places = xs.count > 1 ? FormulaTypeChecker.wholeNumber(xs[1]) : 0 else {
                 throw .invalid(node.location, "round attend un nombre entier de décimales")
             }
-            var x = xs[0]
             // Quotients keep 18–19 digits here: near a tie, an exact half may have come out a hair
             // below it, so settle it on 38 digits (DecimalRounding).
-            if !precise, DecimalRounding.isNearTie(x, places: places) {
+            let rounded = try DecimalRounding.halfAwayFromZero(xs[0], places: places) { () throws(FormulaError) -> Decimal? in
+                guard !precise else { return nil }
                 var exact = FormulaInterpreter(explain: false, cache: cache, precise: true)
-                if case .number(let value)? = try exact.eval(args[0], context, year: year).value { x = value }
+                guard case .number(let value)? = try exact.eval(args[0], context, year: year).value else { return nil }
+                return value
             }
-            return composite(node, .number(DecimalRounding.halfAwayFromZero(x, places: places)), .call, name, outcomes)
+            return composite(node, .number(rounded), .call, name, outcomes)
 
         case .max, .min, .sumOf, .abs:
             var outcomes: [Outcome] = []
