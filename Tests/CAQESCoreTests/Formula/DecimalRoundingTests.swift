@@ -57,6 +57,22 @@ struct DecimalRoundingTests {
         #expect(DecimalRounding.halfAwayFromZero(dec(value), places: places) == dec(expected))
     }
 
+    @Test("near a tie the precise value decides the cent; elsewhere it is not computed")
+    func settling() {
+        var calls = 0
+        let near = DecimalRounding.halfAwayFromZero(dec("72195.37499999999997"), places: 2) {
+            calls += 1
+            return dec("72195.3750000000000000000000000000000006")
+        }
+        let far = DecimalRounding.halfAwayFromZero(dec("72195.3749"), places: 2) {
+            calls += 1
+            return 0
+        }
+        #expect(near == dec("72195.38"))
+        #expect(far == dec("72195.37"))
+        #expect(calls == 1)
+    }
+
     @Test("a fast-path value within 10⁻⁴ of a unit of a tie is flagged for a precise evaluation", arguments: [
         ("72195.37499999999997", true), ("72195.375", true), ("-1386.8450000000000001", true), ("0.004999999999", true),
         ("72195.3749", false), ("72195.37", false), ("72195", false), ("0.0049", false),
