@@ -15,8 +15,9 @@ import Foundation
 /// exact): formula results may differ from Foundation's `a / b` beyond the 18th digit. That is
 /// far below the cent, except on an amount that is exactly half a cent, which either precision
 /// may put on the wrong side: rounding goes through `DecimalRounding` (D7). Anything that does
-/// not fit (overflow, wide mantissas, NaN) goes through Foundation. The raw layout read here is the NSDecimal one (exponent byte, length/sign nibble,
-/// 8 × UInt16 mantissa); `isEnabled` checks it once and turns every fast path off if it differs.
+/// not fit (overflow, wide mantissas, NaN) goes through Foundation. The raw layout read here is
+/// the NSDecimal one (exponent byte, length/sign nibble, 8 × UInt16 mantissa); `isEnabled`
+/// checks it once and turns every fast path off if it differs.
 enum FastDecimal {
     struct Parts: Equatable {
         var negative: Bool
