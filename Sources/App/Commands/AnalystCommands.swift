@@ -74,6 +74,14 @@ enum AnalystInput {
         return set
     }
 
+    /// From a file when given, otherwise the current measures stored in the database (with
+    /// categories and regions from the registry).
+    static func measures(path: String?, registryPath: String?, catalogue: CatalogueVersion, app: Application) async throws -> MeasureSet {
+        if let path { return try measureSet(measuresPath: path, registryPath: registryPath, catalogue: catalogue) }
+        try await app.autoMigrate()
+        return try await MeasureRepository(db: app.db).measureSet(for: catalogue)
+    }
+
     /// Parses a whole file; any bad row refuses it with every problem listed (no partial output).
     static func read<T>(_ path: String, _ parse: (CSVReader) throws(CSVError) -> ParseOutcome<T>) throws -> ParseOutcome<T> {
         let name = (path as NSString).lastPathComponent
@@ -125,7 +133,7 @@ struct TargetCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "catalogue", help: "Identifiant du catalogue (ex. national-2022).") var catalogue: String?
         @Option(name: "year", help: "Année de référence des données.") var year: Int?
-        @Option(name: "measures", help: "Fichier des mesures : finess;mesure;annee;valeur.") var measures: String?
+        @Option(name: "measures", help: "Fichier des mesures finess;mesure;annee;valeur (sinon : les mesures enregistrées dans la base).") var measures: String?
         @Option(name: "registry", help: "Fichier finess;categorie;region (catégories et régions).") var registry: String?
         @Option(name: "region", help: "N'afficher que les établissements de cette région.") var region: String?
         @Option(name: "contract-start", help: "Première année du contrat (période de référence EPA).") var contractStart: Int?
@@ -135,11 +143,12 @@ struct TargetCommand: AsyncCommand {
     var help: String { "Ciblage : une ligne par (finess, indicateur) avec la raison." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let id = signature.catalogue, let year = signature.year, let measuresPath = signature.measures else {
-            throw CommandFailure("options obligatoires : --catalogue ID, --year ANNEE et --measures FICHIER")
+        guard let id = signature.catalogue, let year = signature.year else {
+            throw CommandFailure("options obligatoires : --catalogue ID et --year ANNEE (et --measures FICHIER, sinon les mesures de la base)")
         }
         let catalogue = try AnalystInput.catalogue(id, app: context.application)
-        let measures = try AnalystInput.measureSet(measuresPath: measuresPath, registryPath: signature.registry, catalogue: catalogue)
+        let measures = try await AnalystInput.measures(path: signature.measures, registryPath: signature.registry,
+                                                       catalogue: catalogue, app: context.application)
         AnalystInput.write(try Self.rows(catalogue: catalogue, year: year, measures: measures, region: signature.region,
                                          contractStart: signature.contractStart))
     }
@@ -178,7 +187,7 @@ struct IncentiveCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "catalogue", help: "Identifiant du catalogue (ex. national-2022).") var catalogue: String?
         @Option(name: "year", help: "Année évaluée N (comparée à N-1).") var year: Int?
-        @Option(name: "measures", help: "Fichier des mesures : finess;mesure;annee;valeur.") var measures: String?
+        @Option(name: "measures", help: "Fichier des mesures finess;mesure;annee;valeur (sinon : les mesures enregistrées dans la base).") var measures: String?
         @Option(name: "rate", help: "Taux contractuels inférieurs au plafond : N1=25%,N2=0.15 (séparés par des virgules).") var rate: String?
         @Option(name: "contract-start", help: "Première année du contrat (période de référence EPA).") var contractStart: Int?
         init() {}
@@ -187,12 +196,13 @@ struct IncentiveCommand: AsyncCommand {
     var help: String { "Intéressement national : une ligne par (finess, indicateur) avec l'explication." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let id = signature.catalogue, let year = signature.year, let measuresPath = signature.measures else {
-            throw CommandFailure("options obligatoires : --catalogue ID, --year ANNEE et --measures FICHIER")
+        guard let id = signature.catalogue, let year = signature.year else {
+            throw CommandFailure("options obligatoires : --catalogue ID et --year ANNEE (et --measures FICHIER, sinon les mesures de la base)")
         }
         let catalogue = try AnalystInput.catalogue(id, app: context.application)
         let rates = try Self.parseRates(signature.rate ?? "", catalogue: catalogue)
-        let measures = try AnalystInput.measureSet(measuresPath: measuresPath, registryPath: nil, catalogue: catalogue)
+        let measures = try await AnalystInput.measures(path: signature.measures, registryPath: nil, catalogue: catalogue,
+                                                       app: context.application)
         AnalystInput.write(try Self.rows(catalogue: catalogue, year: year, measures: measures, rates: rates,
                                          contractStart: signature.contractStart))
     }

@@ -47,7 +47,11 @@ public enum NationalIncentive {
                 cap: cap, amount: 0, explainer: { (explanation, trace) })
         }
         let savings = max(0, rawSavings)
-        let amount = Money.roundToCent(savings * rate)
+        // Quotients keep 18–19 digits on the fast path: near a half cent, settle it on 38 digits (D7).
+        let amount = DecimalRounding.halfAwayFromZero(savings * rate, places: 2) {
+            guard case .number(let precise)? = try? FormulaEvaluator.preciseValue(of: rule.savings, in: context) else { return nil }
+            return max(0, precise) * rate
+        }
         if fast {
             return IncentiveLine(
                 subject: context.subject, indicatorCode: indicator.code, indicatorLabel: indicator.label, year: context.year,
