@@ -46,11 +46,14 @@ struct AccessMatrixTests {
             let login = try await browser.login(account.email)
             #expect(login.status == .seeOther)
 
-            let adminOnly = ["/admin/utilisateurs", "/admin/journal", "/admin/imports"]
+            let adminOnly = ["/admin/utilisateurs", "/admin/journal"]
             for path in adminOnly {
                 let status = try await browser.get(path).status
                 #expect(status == (account.role == .admin ? .ok : .forbidden), "\(path) for \(account.role)")
             }
+            // Measures imports: administrators and ARS analysts.
+            let importers: Set<Role> = [.admin, .arsAnalyst]
+            #expect(try await browser.get("/admin/imports").status == (importers.contains(account.role) ? .ok : .forbidden))
             for path in ["/etablissements", "/etablissements.csv", "/compte/jetons", "/compte/mot-de-passe"] {
                 #expect(try await browser.get(path).status == .ok, "\(path) for \(account.role)")
             }

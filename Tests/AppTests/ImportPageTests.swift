@@ -7,11 +7,12 @@ import VaporTesting
 
 @Suite("Page d'import")
 struct ImportPageTests {
-    static func upload(_ browser: inout Browser, kind: String, fileName: String, content: String) async throws -> TestingHTTPResponse {
+    static func upload(_ browser: inout Browser, kind: String, fileName: String, content: String,
+                       fields: [(String, String)] = []) async throws -> TestingHTTPResponse {
         try await browser.get("/admin/imports")
         let boundary = "caqes-boundary"
         var body = ""
-        for (name, value) in [("_csrf", browser.csrf ?? ""), ("type", kind)] {
+        for (name, value) in [("_csrf", browser.csrf ?? ""), ("type", kind)] + fields {
             body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
         }
         body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"\(fileName)\"\r\nContent-Type: text/csv\r\n\r\n\(content)\r\n--\(boundary)--\r\n"
@@ -74,6 +75,39 @@ struct ImportPageTests {
         }
     }
 
+    @Test("measures wizard: an analyst uploads, sees the preview and the problems, confirms; the values show on the establishment page")
+    func measuresWizard() async throws {
+        try await withApp { app in
+            try await loadDemoRegistry(app)
+            try await createUser(app, "ars@test.caqes.fr", .arsAnalyst, scope: ["32"])
+            var browser = Browser(app)
+            try await browser.login("ars@test.caqes.fr")
+            let forbidden = try await Self.upload(&browser, kind: "finess", fileName: "f.csv", content: "x")
+            #expect(forbidden.status == .forbidden)
+            let content = "finess;mesure;annee;valeur\n590780193;phev_ipp_amount;2023;180 000,50\n590000105;hf_stays;2023;.c\n010000040;hf_stays;2023;4\n"
+            let response = try await Self.upload(&browser, kind: "mesures", fileName: "cpam.csv", content: content,
+                                                 fields: [("apercu", "on"), ("ignorer_inconnus", "on")])
+            let location = try #require(response.headers.first(name: .location))
+            let id = try #require(UUID(uuidString: String(location.split(separator: "/").last ?? "")))
+            for _ in 0..<200 where app.importPreviews.get(id) == nil { try await Task.sleep(for: .milliseconds(50)) }
+            let preview = try await browser.get(location).body.string
+            #expect(preview.contains("Aperçu — rien n"))
+            #expect(preview.contains("<td>590780193</td><td>phev_ipp_amount</td><td>2023</td><td>180000.5</td>"))
+            #expect(preview.contains("ligne 4, colonne finess : valeur « 010000040 »"))
+            #expect(try await MeasureValueRecord.query(on: app.db).count() == 0)
+            let confirmed = try await browser.post(location + "/confirmer", form: [:])
+            let done = try #require(confirmed.headers.first(name: .location))
+            let doneID = try #require(UUID(uuidString: String(done.split(separator: "/").last ?? "")))
+            let run = try await Self.waitForEnd(app, doneID)
+            #expect(run.status == ImportStatus.done.rawValue && run.createdCount == 2 && run.skippedCount == 1)
+            let detail = try await browser.get("/etablissements/590000105").body.string
+            #expect(detail.contains("phev_ipp_amount") && detail.contains("180\u{202F}000,5") && detail.contains("masqué"))
+            #expect(detail.contains("/admin/imports/\(doneID.uuidString.lowercased())?ligne=2"))
+            let line = try await browser.get("/admin/imports/\(doneID.uuidString.lowercased())?ligne=2").body.string
+            #expect(line.contains("590780193 · phev_ipp_amount · 2023 : 180\u{202F}000,5"))
+        }
+    }
+
     @Test("an upload without type or file gets a French message")
     func missingFields() async throws {
         try await withApp { app in
@@ -83,6 +117,9 @@ struct ImportPageTests {
             let response = try await Self.upload(&browser, kind: "", fileName: "a.csv", content: "x")
             #expect(response.status == .unprocessableEntity)
             #expect(response.body.string.contains("Choisissez le type de fichier"))
+            let noYear = try await Self.upload(&browser, kind: "phmev", fileName: "a.csv", content: "x")
+            #expect(noYear.status == .unprocessableEntity)
+            #expect(noYear.body.string.contains("Indiquez l"))
         }
     }
 }

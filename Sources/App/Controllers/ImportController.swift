@@ -5,10 +5,11 @@ import Vapor
 /// Reference-data imports (admin): upload page, history, progress and error report.
 struct ImportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped(AccessGuard(family: .referenceImports, api: false))
+        let admin = routes.grouped(AccessGuard(family: .dataImports, api: false))
         admin.get("admin", "imports", use: list)
         admin.on(.POST, "admin", "imports", body: .collect, use: upload)
         admin.get("admin", "imports", ":id", use: show)
+        admin.post("admin", "imports", ":id", "confirmer", use: confirm)
         admin.get("admin", "imports", ":id", "erreurs.csv", use: errorsCSV)
     }
 
@@ -23,6 +24,7 @@ struct ImportController: RouteCollection {
         let kinds: [SelectOption]
         let error: String?
         let maxSize: String
+        let mappings: [SelectOption]
     }
 
     struct ImportPage: Encodable {
@@ -36,12 +38,24 @@ struct ImportController: RouteCollection {
         let problems: [String]
         let moreProblems: Int
         let errorsHref: String
+        let preview: [[String]]
+        let previewSummary: String?
+        let canConfirm: Bool
+        let confirmHref: String
+        let skipped: [String]
+        let lineValues: [String]
+        let failed: Bool
     }
 
     struct UploadForm: Content {
         var type: String?
         var fichier: File?
         var cles_invalides: String?
+        var annee: String?
+        var correspondance: String?
+        var source: String?
+        var ignorer_inconnus: String?
+        var apercu: String?
     }
 
     @Sendable
@@ -57,37 +71,43 @@ struct ImportController: RouteCollection {
             throw UserFacingError(.badRequest, "Envoi incomplet ou mal formé : choisissez un type d'import et un fichier, puis réessayez.")
         }
         guard let kind = form.type.flatMap(ImportKind.init(rawValue:)) else {
-            return try await renderList(req, error: "Choisissez le type de fichier (registre FINESS ou statuts juridiques).")
+            return try await renderList(req, error: "Choisissez le type de fichier.")
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
+        if kind.isReferenceData && principal.role != .admin { throw UserFacingError.forbidden() }
         guard let file = form.fichier, file.data.readableBytes > 0 else {
             return try await renderList(req, error: "Le fichier est vide ou absent : choisissez un fichier CSV.")
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
+        var options = MeasuresImportOptions(skipUnknown: form.ignorer_inconnus == "on", dryRun: form.apercu == "on")
+        if let text = form.annee?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard let year = Int(text), (1990...2100).contains(year) else {
+                return try await renderList(req, error: "Année invalide : « \(text) » (un entier de 1990 à 2100 est attendu).")
+                    .encodeResponse(status: .unprocessableEntity, for: req)
+            }
+            options.year = year
+        }
+        if (kind == .phmev || kind == .hospidiag) && options.year == nil {
+            return try await renderList(req, error: "Indiquez l'année des données : ce fichier ne la contient pas.")
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        if let name = form.correspondance, !name.isEmpty, kind == .measures {
+            guard var mapping = try await MappingStore.load(name: name, db: req.db) else {
+                return try await renderList(req, error: "Correspondance inconnue : « \(name) ».")
+                    .encodeResponse(status: .unprocessableEntity, for: req)
+            }
+            if let year = options.year { mapping.fixedYear = year; mapping.yearColumn = nil }
+            options.mapping = mapping
+        }
+        if let source = form.source?.trimmingCharacters(in: .whitespaces), !source.isEmpty { options.source = source }
         let id = UUID()
         let directory = req.application.caqesSettings.storageDirectory + "uploads/"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + id.uuidString.lowercased() + ".csv"
         try await req.fileio.writeFile(file.data, at: path)
-        let app = req.application
         let fileName = String(file.filename.split(separator: "/").last ?? "fichier.csv")
-        let acceptBadKeys = form.cles_invalides == "on"
-        let actor = principal.auditActor
-        app.importProgress.set(id, ImportProgress(phase: "En attente", fraction: 0, rows: 0))
-        let logger = req.logger
-        // The import outlives the request: the page polls its progress.
-        Task {
-            var importer = RegistryImporter(db: app.db, logger: logger)
-            importer.progress = { app.importProgress.set(id, $0) }
-            do {
-                _ = try await importer.run(kind: kind, path: path, fileName: fileName, actor: actor,
-                                           acceptBadKeys: acceptBadKeys, importID: id)
-            } catch {
-                logger.error("import failed", metadata: ["import-id": .string(id.uuidString), "error": .string(String(describing: error))])
-            }
-            app.importProgress.clear(id)
-            try? FileManager.default.removeItem(atPath: path)
-        }
+        ImportRunner.start(app: req.application, id: id, kind: kind, path: path, fileName: fileName, options: options,
+                           acceptBadKeys: form.cles_invalides == "on", actor: principal.auditActor, logger: req.logger)
         return req.redirect(to: SiteURL.importRun(id).path)
     }
 
@@ -95,24 +115,64 @@ struct ImportController: RouteCollection {
     func show(req: Request) async throws -> Response {
         let principal = try await req.requirePrincipal()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw UserFacingError.notFound() }
+        let app = req.application
         let run = try await ImportRun.find(id, on: req.db)
-        let progress = req.application.importProgress.get(id)
-        guard run != nil || progress != nil else { throw UserFacingError.notFound() }
-        let running = progress != nil || run?.status == ImportStatus.running.rawValue
+        let progress = app.importProgress.get(id)
+        let preview = app.importPreviews.get(id)
+        let failure = app.importFailures.get(id)
+        guard run != nil || progress != nil || preview != nil || failure != nil else { throw UserFacingError.notFound() }
+        if let run, ImportKind(rawValue: run.kind)?.isReferenceData == true, principal.role != .admin { throw UserFacingError.forbidden() }
+        let running = progress != nil
         let problems = try await ImportProblem.query(on: req.db).filter(\.$importRun.$id == id).sort(\.$line).limit(200).all()
         let total = try await ImportProblem.query(on: req.db).filter(\.$importRun.$id == id).count()
-        let row = run.map(Self.row) ?? RunRow(href: "", kind: "", file: "", sha: "", actor: "", started: "", status: "en attente",
+        var row = run.map(Self.row) ?? RunRow(href: "", kind: preview?.kind.label ?? "", file: preview?.fileName ?? "", sha: "",
+                                              actor: principal.actorLabel, started: "", status: running ? "en cours" : "aperçu",
                                               rows: "", summary: "", refused: false)
+        if failure != nil { row = RunRow(href: row.href, kind: row.kind, file: row.file, sha: row.sha, actor: row.actor,
+                                         started: row.started, status: ImportStatus.failed.rawValue, rows: row.rows,
+                                         summary: row.summary, refused: true) }
+        var lineValues: [String] = []
+        if let line = try? req.query.get(Int.self, at: "ligne") {
+            lineValues = try await MeasureValueRecord.query(on: req.db).filter(\.$importID == id).filter(\.$line == line)
+                .sort(\.$measure).all().map { "\($0.finess) · \($0.measure) · \($0.year) : \($0.kind == "masked" ? "masqué (\($0.maskReason ?? ""))" : MeasureDisplay.text($0.value))" }
+        }
+        let previewProblems = preview.map { $0.report.problems.prefix(200).map(\.description) } ?? []
         let context = ImportPage(
             layout: LayoutContext(request: req, title: "Import", principal: principal,
                                   breadcrumbs: [("Imports", .imports), (row.file.isEmpty ? "Import" : row.file, nil)]),
-            run: row, running: running, percent: progress?.percent ?? (running ? 0 : 100),
-            phase: progress?.phase ?? row.status, dialect: run?.dialect ?? "", message: run?.message,
-            problems: problems.map { RowProblem(line: $0.line, column: $0.column, value: $0.value, reason: $0.reason).description },
-            moreProblems: max(0, total - problems.count), errorsHref: SiteURL.importRun(id).path + "/erreurs.csv")
+            run: row, running: running, percent: progress?.percent ?? 0,
+            phase: progress?.phase ?? row.status, dialect: run?.dialect ?? preview?.report.dialect ?? "",
+            message: failure ?? run?.message,
+            problems: problems.map { RowProblem(line: $0.line, column: $0.column, value: $0.value, reason: $0.reason).description } + previewProblems,
+            moreProblems: max(0, total - problems.count), errorsHref: SiteURL.importRun(id).path + "/erreurs.csv",
+            preview: preview?.report.preview ?? [],
+            previewSummary: preview.map { ($0.options.dryRun && $0.report.alreadyImported == nil ? "Aperçu : " : "") + $0.report.summary },
+            canConfirm: preview.map { $0.options.dryRun && $0.report.status != .refused && $0.report.stored > 0 } ?? false,
+            confirmHref: SiteURL.importRun(id).path + "/confirmer",
+            skipped: preview?.report.skipped.prefix(50).map(\.description) ?? [],
+            lineValues: lineValues,
+            failed: failure != nil)
         let response = try await req.view.render("admin/import", context).encodeResponse(for: req)
         if running { response.headers.replaceOrAdd(name: "Refresh", value: "1") }
         return response
+    }
+
+    /// The wizard's last step: the previewed file is imported for real.
+    @Sendable
+    func confirm(req: Request) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        guard let id = req.parameters.get("id", as: UUID.self), let entry = req.application.importPreviews.get(id),
+              entry.actorID == principal.userID else { throw UserFacingError.notFound() }
+        guard FileManager.default.fileExists(atPath: entry.path) else {
+            throw UserFacingError(.gone, "Le fichier de l'aperçu n'est plus disponible : envoyez-le de nouveau.")
+        }
+        _ = req.application.importPreviews.take(id)
+        var options = entry.options
+        options.dryRun = false
+        let newID = UUID()
+        ImportRunner.start(app: req.application, id: newID, kind: entry.kind, path: entry.path, fileName: entry.fileName,
+                           options: options, acceptBadKeys: false, actor: principal.auditActor, logger: req.logger)
+        return req.redirect(to: SiteURL.importRun(newID).path)
     }
 
     @Sendable
@@ -133,18 +193,25 @@ struct ImportController: RouteCollection {
 
     private func renderList(_ req: Request, error: String?) async throws -> View {
         let principal = try await req.requirePrincipal()
-        let runs = try await ImportRun.query(on: req.db).sort(\.$startedAt, .descending).limit(100).all()
+        var query = ImportRun.query(on: req.db).sort(\.$startedAt, .descending).limit(100)
+        if principal.role != .admin { query = query.filter(\.$kind !~ ImportKind.allCases.filter(\.isReferenceData).map(\.rawValue)) }
+        let runs = try await query.all()
         return try await req.view.render("admin/imports", ImportsPage(
             layout: LayoutContext(request: req, title: "Imports", principal: principal, breadcrumbs: [("Imports", nil)]),
             runs: runs.map(Self.row),
-            kinds: ImportKind.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: false) },
+            kinds: ImportKind.allCases.filter { !$0.isReferenceData || principal.role == .admin }
+                .map { SelectOption(value: $0.rawValue, label: $0.label, selected: false) },
             error: error,
-            maxSize: "\(req.application.caqesSettings.maxUploadBytes / 1_000_000) Mo"))
+            maxSize: "\(req.application.caqesSettings.maxUploadBytes / 1_000_000) Mo",
+            mappings: try await ImportMappingRecord.query(on: req.db).sort(\.$id).all()
+                .map { SelectOption(value: $0.id ?? "", label: $0.id ?? "", selected: false) }))
     }
 
     static func row(_ run: ImportRun) -> RunRow {
         let summary: String
         switch ImportStatus(rawValue: run.status) {
+        case .done where ImportKind(rawValue: run.kind)?.isReferenceData == false:
+            summary = "\(FrenchFormat.integer(run.createdCount)) valeur(s) enregistrée(s) (source « \(run.source ?? "") », année(s) \(run.years ?? "")), \(FrenchFormat.integer(run.updatedCount)) remplacée(s), \(FrenchFormat.integer(run.skippedCount ?? 0)) ligne(s) ignorée(s)"
         case .done:
             summary = "\(FrenchFormat.integer(run.createdCount)) créée(s), \(FrenchFormat.integer(run.updatedCount)) modifiée(s), \(FrenchFormat.integer(run.unchangedCount)) inchangée(s)"
         case .refused: summary = "\(FrenchFormat.integer(run.errorCount)) ligne(s) en erreur, rien d'enregistré"

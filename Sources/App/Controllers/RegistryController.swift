@@ -77,9 +77,21 @@ struct RegistryController: RouteCollection {
         let siblings = try await repository.sites(ofLegalEntity: site.legalEntityFINESS).filter { $0.id != site.id }
         let geography = try await GeographyRepository(db: req.db).all()
         let row = EstablishmentRow(site)
+        let measures = try await MeasureRepository(db: req.db).current(finess: [site.id ?? "", site.legalEntityFINESS])
+        var tables: [MeasureTable] = []
+        var subjects = [(site.id ?? "", "Mesures de l'établissement (ET \(site.id ?? ""))")]
+        if site.legalEntityFINESS != site.id {
+            subjects.append((site.legalEntityFINESS, "Mesures de l'entité juridique (EJ \(site.legalEntityFINESS))"))
+        }
+        for (finess, title) in subjects {
+            let values = measures.filter { $0.finess == finess }
+            if !values.isEmpty { tables.append(MeasureTable(finess: finess, title: title, values: values)) }
+        }
         let context = EstablishmentDetailPage(
             layout: LayoutContext(request: req, title: site.name, principal: principal,
                                   breadcrumbs: [("Établissements", .establishments), (site.name, nil)]),
+            measureTables: tables,
+            canOpenImports: RouteFamily.dataImports.allows(principal.role),
             site: row,
             legalEntityName: legalEntity?.name ?? "EJ \(site.legalEntityFINESS)",
             siblings: siblings.map(EstablishmentRow.init),

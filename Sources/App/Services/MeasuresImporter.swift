@@ -63,13 +63,6 @@ struct MeasuresImporter {
              importID: UUID = UUID()) async throws -> MeasuresImportReport {
         let (sha, size) = try FileDigest.sha256(path: path)
         let source = options.source ?? Self.defaultSource(kind: kind, fileName: fileName)
-        if !options.dryRun, let previous = try await ImportRun.query(on: db)
-            .filter(\.$source == source).filter(\.$fileSHA256 == sha).filter(\.$status == ImportStatus.done.rawValue)
-            .sort(\.$startedAt, .descending).first() {
-            return MeasuresImportReport(importID: previous.id, status: .done, rows: previous.rowsTotal, stored: 0, replaced: 0,
-                                        masked: 0, skipped: [], problems: [], preview: [], dialect: previous.dialect ?? "",
-                                        source: source, years: [], alreadyImported: previous.startedAt)
-        }
         progress(ImportProgress(phase: "Lecture et validation", fraction: 0.05, rows: 0))
         let parsed = try await RegistryImporter.offload { try Self.parse(kind: kind, path: path, options: options) }
         var report = MeasuresImportReport(importID: nil, status: .done, rows: parsed.outcome.rowCount, stored: 0, replaced: 0,
@@ -97,6 +90,16 @@ struct MeasuresImporter {
         report.masked = records.filter { if case .masked = $0.value { true } else { false } }.count
         report.years = Array(Set(records.map(\.year))).sorted()
         report.preview = records.prefix(Self.previewRows).map { [$0.finess.value, $0.measure, String($0.year), Self.text($0.value).raw] }
+        // The same content for the same source and years is already there: nothing to do.
+        if !options.dryRun, let previous = try await ImportRun.query(on: db)
+            .filter(\.$source == source).filter(\.$fileSHA256 == sha).filter(\.$status == ImportStatus.done.rawValue)
+            .filter(\.$years == report.years.map(String.init).joined(separator: ","))
+            .sort(\.$startedAt, .descending).first() {
+            report.importID = previous.id
+            report.alreadyImported = previous.startedAt
+            report.stored = 0
+            return report
+        }
         if !report.problems.isEmpty {
             report.status = .refused
             if !options.dryRun {

@@ -49,7 +49,7 @@ struct LayoutContext: Encodable {
     static func navigation(for role: Role, currentPath: String) -> [NavItem] {
         var items: [(String, SiteURL, RouteFamily)] = [
             ("Établissements", .establishments, .registry),
-            ("Imports", .imports, .referenceImports),
+            ("Imports", .imports, .dataImports),
             ("Utilisateurs", .users, .users),
             ("Journal d'audit", .audit, .audit),
             ("Jetons d'API", .tokens, .account),

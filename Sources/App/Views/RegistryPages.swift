@@ -71,8 +71,38 @@ struct EstablishmentListPage: Encodable {
     let summary: String
 }
 
+/// A measure × year table for one FINESS, each value linked to the import row it came from.
+struct MeasureTable: Encodable {
+    struct Cell: Encodable { let text: String; let href: String?; let title: String }
+    struct Row: Encodable { let measure: String; let cells: [Cell] }
+    let finess: String
+    let title: String
+    let years: [Int]
+    let rows: [Row]
+
+    init(finess: String, title: String, values: [MeasureRepository.Row]) {
+        self.finess = finess
+        self.title = title
+        let years = Array(Set(values.map(\.year))).sorted()
+        self.years = years
+        var byMeasure: [String: [Int: MeasureRepository.Row]] = [:]
+        for value in values { byMeasure[value.measure, default: [:]][value.year] = value }
+        rows = byMeasure.keys.sorted().map { measure in
+            Row(measure: measure, cells: years.map { year in
+                guard let value = byMeasure[measure]?[year] else { return Cell(text: "", href: nil, title: "") }
+                let text = value.kind == "masked" ? "masqué" : MeasureDisplay.text(value.value)
+                let line = value.line > 0 ? "ligne \(value.line)" : "somme de lignes"
+                return Cell(text: text, href: SiteURL.importRun(value.import_id).path + (value.line > 0 ? "?ligne=\(value.line)" : ""),
+                            title: "Source : \(value.source), \(line)" + (value.mask_reason.map { " — \($0)" } ?? ""))
+            })
+        }
+    }
+}
+
 struct EstablishmentDetailPage: Encodable {
     let layout: LayoutContext
+    let measureTables: [MeasureTable]
+    let canOpenImports: Bool
     let site: EstablishmentRow
     let legalEntityName: String
     let siblings: [EstablishmentRow]

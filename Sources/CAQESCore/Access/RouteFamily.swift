@@ -12,6 +12,8 @@ public enum RouteFamily: String, Sendable, CaseIterable, Hashable {
     case audit
     /// Imports of reference data (FINESS, legal status).
     case referenceImports
+    /// Imports of measures (long or wide files, SAE, Hospi Diag, Open PHMEV) and the import history.
+    case dataImports
 
     /// Whether a role may use this family at all (403 otherwise). Records inside a family are
     /// further limited by `AccessScope` (404 outside it).
@@ -19,6 +21,7 @@ public enum RouteFamily: String, Sendable, CaseIterable, Hashable {
         switch self {
         case .registry, .registryAPI, .account: true
         case .users, .audit, .referenceImports: role == .admin
+        case .dataImports: role == .admin || role == .arsAnalyst
         }
     }
 }
