@@ -6,6 +6,7 @@ func routes(_ app: Application) throws {
 
     let api = app.grouped("api", "v1")
     try api.register(collection: EstablishmentAPIController())
+    try api.register(collection: ImportAPIController())
 
     // Pages: sessions + CSRF on every form.
     let site = app.grouped(CSRFMiddleware())
