@@ -10,17 +10,6 @@ struct ImportAPIController: RouteCollection {
         secured.get("imports", ":id", use: show)
     }
 
-    struct CreateForm: Content {
-        var type: String?
-        var fichier: File?
-        var annee: Int?
-        var source: String?
-        var correspondance: String?
-        var ignorer_inconnus: Bool?
-        var apercu: Bool?
-        var cles_invalides: Bool?
-    }
-
     struct ImportDTO: Content {
         var id: UUID
         var type: String?
@@ -43,41 +32,12 @@ struct ImportAPIController: RouteCollection {
     @Sendable
     func create(req: Request) async throws -> Response {
         let principal = try await req.requirePrincipal()
-        let form: CreateForm
-        do { form = try req.content.decode(CreateForm.self) } catch {
+        let upload: ImportUpload
+        do { upload = try req.content.decode(ImportUpload.self) } catch {
             throw UserFacingError(.badRequest, "Requête multipart invalide : champs attendus « type », « fichier », et selon le cas « annee », « source », « correspondance », « ignorer_inconnus », « apercu ».")
         }
-        guard let kind = form.type.flatMap(ImportKind.init(rawValue:)) else {
-            throw UserFacingError(.unprocessableEntity, "Champ « type » invalide : attendu \(ImportKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
-        if kind.isReferenceData && principal.role != .admin { throw UserFacingError.forbidden() }
-        guard let file = form.fichier, file.data.readableBytes > 0 else {
-            throw UserFacingError(.unprocessableEntity, "Champ « fichier » vide ou absent.")
-        }
-        if let year = form.annee, !(1990...2100).contains(year) {
-            throw UserFacingError(.unprocessableEntity, "Champ « annee » invalide : « \(year) » (de 1990 à 2100).")
-        }
-        if (kind == .phmev || kind == .hospidiag) && form.annee == nil {
-            throw UserFacingError(.unprocessableEntity, "Champ « annee » obligatoire pour ce type de fichier.")
-        }
-        var options = MeasuresImportOptions(year: form.annee, skipUnknown: form.ignorer_inconnus ?? false,
-                                            dryRun: form.apercu ?? false, source: form.source)
-        if let name = form.correspondance, !name.isEmpty {
-            guard var mapping = try await MappingStore.load(name: name, db: req.db) else {
-                throw UserFacingError(.unprocessableEntity, "Correspondance inconnue : « \(name) ».")
-            }
-            if let year = form.annee { mapping.fixedYear = year; mapping.yearColumn = nil }
-            options.mapping = mapping
-        }
-        let id = UUID()
-        let directory = req.application.caqesSettings.storageDirectory + "uploads/"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = directory + id.uuidString.lowercased() + ".csv"
-        try await req.fileio.writeFile(file.data, at: path)
-        ImportRunner.start(app: req.application, id: id, kind: kind, path: path,
-                           fileName: String(file.filename.split(separator: "/").last ?? "fichier.csv"), options: options,
-                           acceptBadKeys: form.cles_invalides ?? false, actor: principal.auditActor, logger: req.logger)
-        let dto = ImportDTO(id: id, type: kind.rawValue, statut: ImportStatus.running.rawValue, progression: 0, fichier: file.filename,
+        let id = try await upload.start(req: req, principal: principal)
+        let dto = ImportDTO(id: id, type: upload.type, statut: ImportStatus.running.rawValue, progression: 0, fichier: upload.fichier?.filename,
                             sha256: nil, source: nil, annees: [], lignes: nil, valeurs: nil, remplacees: nil, ignorees: nil,
                             message: nil, problemes: [], apercu: [], lien: "/api/v1/imports/\(id.uuidString.lowercased())")
         let response = try await dto.encodeResponse(status: .accepted, for: req)

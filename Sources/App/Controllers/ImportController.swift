@@ -47,17 +47,6 @@ struct ImportController: RouteCollection {
         let failed: Bool
     }
 
-    struct UploadForm: Content {
-        var type: String?
-        var fichier: File?
-        var cles_invalides: String?
-        var annee: String?
-        var correspondance: String?
-        var source: String?
-        var ignorer_inconnus: String?
-        var apercu: String?
-    }
-
     @Sendable
     func list(req: Request) async throws -> View {
         try await renderList(req, error: nil)
@@ -66,49 +55,16 @@ struct ImportController: RouteCollection {
     @Sendable
     func upload(req: Request) async throws -> Response {
         let principal = try await req.requirePrincipal()
-        let form: UploadForm
-        do { form = try req.content.decode(UploadForm.self) } catch {
+        let upload: ImportUpload
+        do { upload = try req.content.decode(ImportUpload.self) } catch {
             throw UserFacingError(.badRequest, "Envoi incomplet ou mal formé : choisissez un type d'import et un fichier, puis réessayez.")
         }
-        guard let kind = form.type.flatMap(ImportKind.init(rawValue:)) else {
-            return try await renderList(req, error: "Choisissez le type de fichier.")
-                .encodeResponse(status: .unprocessableEntity, for: req)
+        do {
+            let id = try await upload.start(req: req, principal: principal)
+            return req.redirect(to: SiteURL.importRun(id).path)
+        } catch let error as UserFacingError where error.status == .unprocessableEntity {
+            return try await renderList(req, error: error.message).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        if kind.isReferenceData && principal.role != .admin { throw UserFacingError.forbidden() }
-        guard let file = form.fichier, file.data.readableBytes > 0 else {
-            return try await renderList(req, error: "Le fichier est vide ou absent : choisissez un fichier CSV.")
-                .encodeResponse(status: .unprocessableEntity, for: req)
-        }
-        var options = MeasuresImportOptions(skipUnknown: form.ignorer_inconnus == "on", dryRun: form.apercu == "on")
-        if let text = form.annee?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            guard let year = Int(text), (1990...2100).contains(year) else {
-                return try await renderList(req, error: "Année invalide : « \(text) » (un entier de 1990 à 2100 est attendu).")
-                    .encodeResponse(status: .unprocessableEntity, for: req)
-            }
-            options.year = year
-        }
-        if (kind == .phmev || kind == .hospidiag) && options.year == nil {
-            return try await renderList(req, error: "Indiquez l'année des données : ce fichier ne la contient pas.")
-                .encodeResponse(status: .unprocessableEntity, for: req)
-        }
-        if let name = form.correspondance, !name.isEmpty, kind == .measures {
-            guard var mapping = try await MappingStore.load(name: name, db: req.db) else {
-                return try await renderList(req, error: "Correspondance inconnue : « \(name) ».")
-                    .encodeResponse(status: .unprocessableEntity, for: req)
-            }
-            if let year = options.year { mapping.fixedYear = year; mapping.yearColumn = nil }
-            options.mapping = mapping
-        }
-        if let source = form.source?.trimmingCharacters(in: .whitespaces), !source.isEmpty { options.source = source }
-        let id = UUID()
-        let directory = req.application.caqesSettings.storageDirectory + "uploads/"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = directory + id.uuidString.lowercased() + ".csv"
-        try await req.fileio.writeFile(file.data, at: path)
-        let fileName = String(file.filename.split(separator: "/").last ?? "fichier.csv")
-        ImportRunner.start(app: req.application, id: id, kind: kind, path: path, fileName: fileName, options: options,
-                           acceptBadKeys: form.cles_invalides == "on", actor: principal.auditActor, logger: req.logger)
-        return req.redirect(to: SiteURL.importRun(id).path)
     }
 
     @Sendable

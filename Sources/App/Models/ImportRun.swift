@@ -1,3 +1,4 @@
+import CAQESCore
 import Fluent
 import Foundation
 
@@ -44,4 +45,21 @@ final class ImportProblem: Model, @unchecked Sendable {
     @Field(key: "reason") var reason: String
 
     init() {}
+}
+
+extension ImportProblem {
+    /// Stores an import's problems (at most `limit`), in chunks; `prefix` marks skipped rows.
+    static func store(_ problems: [RowProblem], importID: UUID, prefix: String = "", limit: Int = 10_000, on db: any Database) async throws {
+        for chunk in Array(problems.prefix(limit)).chunked(into: 500) {
+            try await chunk.map { problem in
+                let row = ImportProblem()
+                row.$importRun.id = importID
+                row.line = problem.line
+                row.column = problem.column
+                row.value = String(problem.value.prefix(500))
+                row.reason = prefix + problem.reason
+                return row
+            }.create(on: db)
+        }
+    }
 }

@@ -45,17 +45,7 @@ extension MeasuresImporter {
             run.updatedCount = replaced
             try await run.save(on: db)
             // Skipped rows are kept with the import, so that the history says which rows did not go in.
-            for chunk in Array(report.skipped.prefix(RegistryImporter.maxStoredProblems)).chunked(into: 500) {
-                try await chunk.map { problem in
-                    let row = ImportProblem()
-                    row.$importRun.id = id
-                    row.line = problem.line
-                    row.column = problem.column
-                    row.value = problem.value
-                    row.reason = "ligne ignorée : " + problem.reason
-                    return row
-                }.create(on: db)
-            }
+            try await ImportProblem.store(report.skipped, importID: id, prefix: "ligne ignorée : ", on: db)
             try await AuditLog.append(on: db, actor: actor, action: "import de mesures",
                                       target: "import \(id.uuidString.lowercased())",
                                       details: "\(kind.rawValue) \(fileName) sha256=\(sha) source=\(report.source) années=\(years.map(String.init).joined(separator: ",")) valeurs=\(records.count) remplacées=\(replaced) ignorées=\(report.skipped.count)")
@@ -71,17 +61,7 @@ extension MeasuresImporter {
             run.errorCount = report.problems.count
             run.message = "\(report.problems.count) erreur(s) : rien n'a été enregistré."
             try await run.create(on: db)
-            for chunk in Array(report.problems.prefix(RegistryImporter.maxStoredProblems)).chunked(into: 500) {
-                try await chunk.map { problem in
-                    let row = ImportProblem()
-                    row.$importRun.id = id
-                    row.line = problem.line
-                    row.column = problem.column
-                    row.value = String(problem.value.prefix(500))
-                    row.reason = problem.reason
-                    return row
-                }.create(on: db)
-            }
+            try await ImportProblem.store(report.problems, importID: id, on: db)
             try await AuditLog.append(on: db, actor: actor, action: "import refusé", target: "import \(id.uuidString.lowercased())",
                                       details: "\(kind.rawValue) \(fileName) sha256=\(sha) erreurs=\(report.problems.count)")
         }

@@ -39,7 +39,6 @@ struct RegistryImporter {
     var progress: @Sendable (ImportProgress) -> Void = { _ in }
 
     static let batchSize = 400
-    static let maxStoredProblems = 10_000
 
     func run(kind: ImportKind, path: String, fileName: String, actor: AuditActor, acceptBadKeys: Bool = false,
              importID: UUID = UUID()) async throws -> ImportReport {
@@ -126,17 +125,7 @@ struct RegistryImporter {
             run.message = "\(problems.count) ligne(s) en erreur : rien n'a été enregistré."
             run.finishedAt = Date()
             try await run.save(on: db)
-            for chunk in Array(problems.prefix(Self.maxStoredProblems)).chunked(into: 500) {
-                try await chunk.map { problem in
-                    let row = ImportProblem()
-                    row.$importRun.id = run.id!
-                    row.line = problem.line
-                    row.column = problem.column
-                    row.value = String(problem.value.prefix(500))
-                    row.reason = problem.reason
-                    return row
-                }.create(on: db)
-            }
+            try await ImportProblem.store(problems, importID: run.id!, on: db)
             try await AuditLog.append(on: db, actor: actor, action: "import refusé",
                                       target: "import \(run.id!.uuidString.lowercased())",
                                       details: "\(run.kind) \(run.fileName) sha256=\(run.fileSHA256) erreurs=\(problems.count)")
