@@ -169,6 +169,18 @@ struct MeasuresImportTests {
         }
     }
 
+    @Test("an Excel workbook goes in like a CSV, and errors name the sheet's row numbers")
+    func xlsx() async throws {
+        try await withApp { app in
+            try await Self.hospitalRegistry(app)
+            // Fixtures/mesures-2023.xlsx: a title row, a blank row, the header on row 3, values on rows 4–6 (row 6 negative).
+            let report = try await Self.run(app, .measures, repoRoot + "Tests/AppTests/Fixtures/mesures-2023.xlsx", .init(dryRun: true))
+            #expect(report.dialect.contains("classeur Excel"))
+            #expect(report.problems.map(\.description) == ["ligne 6, colonne valeur : valeur « -3 » — valeur négative : un montant ou un effectif ne peut pas être négatif"])
+            #expect(report.preview.first == ["010000024", "phev_ipp_amount", "2023", "180000.5"])
+        }
+    }
+
     @Test("export gives the current values in the long format, which imports back identically")
     func exportRoundTrip() async throws {
         try await withApp { app in

@@ -57,14 +57,17 @@ struct MeasuresImporter {
     var progress: @Sendable (ImportProgress) -> Void = { _ in }
 
     static let previewRows = 20
-    static let batchSize = 500
+    /// 2,000 rows × 12 columns stay under SQLite's 32,766 bound values.
+    static let batchSize = 2_000
 
     func run(kind: ImportKind, path: String, fileName: String, options: MeasuresImportOptions, actor: AuditActor,
              importID: UUID = UUID()) async throws -> MeasuresImportReport {
-        let (sha, size) = try FileDigest.sha256(path: path)
         let source = options.source ?? Self.defaultSource(kind: kind, fileName: fileName)
+        // The file's SHA-256 (no-op check, audit) is computed on its own core while the file is parsed.
+        async let digest = RegistryImporter.offload { try FileDigest.sha256(path: path) }
         progress(ImportProgress(phase: "Lecture et validation", fraction: 0.05, rows: 0))
         let parsed = try await RegistryImporter.offload { try Self.parse(kind: kind, path: path, options: options) }
+        let (sha, size) = try await digest
         var report = MeasuresImportReport(importID: nil, status: .done, rows: parsed.outcome.rowCount, stored: 0, replaced: 0,
                                           masked: 0, skipped: parsed.notes, problems: parsed.outcome.problems, preview: [],
                                           dialect: parsed.dialect, source: source, years: [], alreadyImported: nil)
@@ -75,7 +78,7 @@ struct MeasuresImporter {
             report.problems.removeAll { $0.column.lowercased() == "etb_rgt" }
         }
         // Every FINESS must be in the registry (ET or EJ): never created silently.
-        let known = try await knownFINESS()
+        let known = try await knownFINESS(among: Set(parsed.outcome.records.map(\.finess.value)))
         var records: [MeasureRecord] = []
         for record in parsed.outcome.records {
             if known.contains(record.finess.value) { records.append(record); continue }
@@ -137,7 +140,16 @@ struct MeasuresImporter {
     }
 
     static func parse(kind: ImportKind, path: String, options: MeasuresImportOptions) throws -> Parsed {
-        let reader = try CSVReader(path: path)
+        let reader: CSVReader
+        var sheet: String?
+        if InputFormat.detect(path: path) == .xlsx {
+            // A workbook: its first sheet (or the named one) becomes CSV with the sheet's row numbers.
+            let table = try XLSXWorkbook(path: path).table()
+            reader = try CSVReader(data: table.csvBytes(), dialect: CSVDialect(encoding: .utf8, hasBOM: false, separator: 0x3B))
+            sheet = table.sheetName
+        } else {
+            reader = try CSVReader(path: path)
+        }
         let outcome: ParseOutcome<MeasureRecord>
         switch kind {
         case .sae: outcome = try BuiltInAdapter.saeMCO.parse(reader, year: options.year)
@@ -158,7 +170,7 @@ struct MeasuresImporter {
         case .finess, .status:
             throw UserFacingError(.badRequest, "type d'import « \(kind.rawValue) » non géré ici")
         }
-        return Parsed(outcome: outcome, dialect: reader.dialect.label)
+        return Parsed(outcome: outcome, dialect: sheet.map { "classeur Excel (XLSX), feuille « \($0) »" } ?? reader.dialect.label)
     }
 
     /// Open PHMEV: streamed and summed per prescriber FINESS on every core (bounded memory). Rows
@@ -187,11 +199,18 @@ struct MeasuresImporter {
         }
     }
 
-    private func knownFINESS() async throws -> Set<String> {
+    /// Which of these FINESS numbers the registry holds (as ET or EJ).
+    private func knownFINESS(among candidates: Set<String>) async throws -> Set<String> {
         let sql = db as! any SQLDatabase
         struct Row: Decodable { let finess: String }
-        let sites = try await sql.select().column("finess").from("sites").all(decoding: Row.self)
-        let entities = try await sql.select().column("finess").from("legal_entities").all(decoding: Row.self)
-        return Set(sites.map(\.finess) + entities.map(\.finess))
+        var known = Set<String>()
+        for chunk in Array(candidates).chunked(into: 1_000) {
+            for table in ["sites", "legal_entities"] {
+                let rows = try await sql.select().column("finess").from(table)
+                    .where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
+                known.formUnion(rows.map(\.finess))
+            }
+        }
+        return known
     }
 }
