@@ -169,6 +169,33 @@ struct MeasuresImportTests {
         }
     }
 
+    @Test("ScanSanté through a saved mapping: thousands with spaces, « 1 à 10 » kept masked, the « Total » line noted; duplicated rows refuse a file")
+    func scanSante() async throws {
+        try await withApp { app in
+            try await Self.hospitalRegistry(app)
+            let mapping = MeasureMapping(finessColumn: "Finess", fixedYear: 2023, columns: [
+                .init(column: "Nombre de séjours en hospit complète", measure: "scansante_full_stays"),
+                .init(column: "Nombre de séjours en hospit partielle", measure: "scansante_partial_stays"),
+            ])
+            try await MappingStore.save(name: "scansante-mco", mapping: mapping, by: .system, db: app.db)
+            let saved = try #require(try await MappingStore.load(name: "scansante-mco", db: app.db))
+            let folder = sharedData + "more/scansante/"
+            let privateClinics = try await Self.run(app, .measures, folder + "mco_tous_sejours_prive_oqn_2023.csv",
+                                                    .init(mapping: saved, skipUnknown: true))
+            #expect(privateClinics.status == .done && privateClinics.rows == 678)
+            #expect(privateClinics.skipped.contains { $0.line == 679 && $0.reason.contains("Total") })
+            #expect(privateClinics.masked > 0)
+            let masked = try #require(try await MeasureValueRecord.query(on: app.db).filter(\.$kind == "masked").first())
+            #expect(masked.maskReason?.contains("entre 1 et 10") == true)
+            // The public file lists 750150237 (lines 614–615) and 750150260 (617–618) twice.
+            let publicHospitals = try await Self.run(app, .measures, folder + "mco_tous_sejours_public_psph_2023.csv",
+                                                     .init(mapping: saved, skipUnknown: true))
+            #expect(publicHospitals.status == .refused)
+            let duplicates = publicHospitals.problems.filter { $0.reason.contains("en double") }.map(\.line)
+            #expect(Set(duplicates) == [615, 618])
+        }
+    }
+
     @Test("an Excel workbook goes in like a CSV, and errors name the sheet's row numbers")
     func xlsx() async throws {
         try await withApp { app in

@@ -69,7 +69,7 @@ struct MeasuresImporter {
         let parsed = try await RegistryImporter.offload { try Self.parse(kind: kind, path: path, options: options) }
         let (sha, size) = try await digest
         var report = MeasuresImportReport(importID: nil, status: .done, rows: parsed.outcome.rowCount, stored: 0, replaced: 0,
-                                          masked: 0, skipped: parsed.notes, problems: parsed.outcome.problems, preview: [],
+                                          masked: 0, skipped: parsed.notes + parsed.outcome.notes, problems: parsed.outcome.problems, preview: [],
                                           dialect: parsed.dialect, source: source, years: [], alreadyImported: nil)
         report.details = parsed.summary
         if options.skipUnknown {

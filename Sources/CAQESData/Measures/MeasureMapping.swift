@@ -63,6 +63,7 @@ public enum WideMeasuresFile {
         let yearIndex = mapping.yearColumn == nil ? nil : index.last
         var records: [MeasureRecord] = []
         var problems: [RowProblem] = []
+        var notes: [RowProblem] = []
         var seen: [String: Int] = [:]
         var rows = 0
         if let knownMeasures {
@@ -75,6 +76,12 @@ public enum WideMeasuresFile {
             let row = reader.current
             rows += 1
             let rawFINESS = row.trimmed(finessIndex)
+            // Exports from ScanSanté and spreadsheets end with a « Total » line that names no establishment.
+            if rawFINESS.isEmpty, (0..<row.count).contains(where: { row.trimmed($0).lowercased() == "total" }) {
+                notes.append(RowProblem(line: row.line, column: mapping.finessColumn, value: "",
+                                        reason: "ligne « Total » sans FINESS : ignorée"))
+                continue
+            }
             let finess: FINESS
             do { finess = try FINESS(rawFINESS) } catch {
                 problems.append(RowProblem(line: row.line, column: mapping.finessColumn, value: rawFINESS, reason: FINESSExtract.reason(error)))
@@ -120,6 +127,6 @@ public enum WideMeasuresFile {
                 records.append(MeasureRecord(finess: finess, measure: column.measure, year: year, value: value, line: row.line))
             }
         }
-        return ParseOutcome(records: records, problems: problems, rowCount: rows)
+        return ParseOutcome(records: records, problems: problems, rowCount: rows, notes: notes)
     }
 }

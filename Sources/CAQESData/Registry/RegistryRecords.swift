@@ -34,10 +34,13 @@ public struct ParseOutcome<Record: Sendable>: Sendable {
     public var problems: [RowProblem]
     /// Data rows read (header excluded).
     public var rowCount: Int
+    /// Rows left out on purpose and reported, not errors (a spreadsheet's « Total » line).
+    public var notes: [RowProblem] = []
 
-    public init(records: [Record], problems: [RowProblem], rowCount: Int) {
+    public init(records: [Record], problems: [RowProblem], rowCount: Int, notes: [RowProblem] = []) {
         self.records = records
         self.problems = problems
         self.rowCount = rowCount
+        self.notes = notes
     }
 }
