@@ -108,6 +108,34 @@ struct ImportPageTests {
         }
     }
 
+    @Test("wizard mapping step: a wide file asks which column is which, saves the mapping, then previews and imports")
+    func mappingStep() async throws {
+        try await withApp { app in
+            try await loadDemoRegistry(app)
+            try await createUser(app, "ars@test.caqes.fr", .arsAnalyst, scope: ["32"])
+            var browser = Browser(app)
+            try await browser.login("ars@test.caqes.fr")
+            let content = "FINESS ET;Séjours IC;Commentaire\n590000105;120;ok\n800000143;45;\n"
+            let response = try await Self.upload(&browser, kind: "mesures", fileName: "ic.csv", content: content)
+            let location = try #require(response.headers.first(name: .location))
+            #expect(location.hasSuffix("/correspondance"))
+            let page = try await browser.get(location).body.string
+            #expect(page.contains("Séjours IC") && page.contains("120 · 45"))
+            let incomplete = try await browser.post(location, form: ["finess": "0"])
+            #expect(incomplete.status == .unprocessableEntity)
+            #expect(incomplete.body.string.contains("année inconnue"))
+            let submitted = try await browser.post(location, form: ["finess": "0", "annee": "2023", "mesure_1": "hf_stays", "enregistrer": "pmsi-ic"])
+            let runPage = try #require(submitted.headers.first(name: .location))
+            let id = try #require(UUID(uuidString: String(runPage.split(separator: "/").last ?? "")))
+            for _ in 0..<200 where app.importPreviews.get(id) == nil { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(try await browser.get(runPage).body.string.contains("<td>590000105</td><td>hf_stays</td><td>2023</td><td>120</td>"))
+            #expect(try await MappingStore.load(name: "pmsi-ic", db: app.db)?.columns == [.init(column: "Séjours IC", measure: "hf_stays")])
+            let confirmed = try await browser.post(runPage + "/confirmer", form: [:])
+            let done = try #require(UUID(uuidString: String((confirmed.headers.first(name: .location) ?? "").split(separator: "/").last ?? "")))
+            #expect(try await Self.waitForEnd(app, done).createdCount == 2)
+        }
+    }
+
     @Test("an upload without type or file gets a French message")
     func missingFields() async throws {
         try await withApp { app in

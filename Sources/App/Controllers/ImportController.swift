@@ -10,6 +10,8 @@ struct ImportController: RouteCollection {
         admin.on(.POST, "admin", "imports", body: .collect, use: upload)
         admin.get("admin", "imports", ":id", use: show)
         admin.post("admin", "imports", ":id", "confirmer", use: confirm)
+        admin.get("admin", "imports", ":id", "correspondance", use: mappingPage)
+        admin.post("admin", "imports", ":id", "correspondance", use: submitMapping)
         admin.get("admin", "imports", ":id", "erreurs.csv", use: errorsCSV)
     }
 
@@ -60,8 +62,10 @@ struct ImportController: RouteCollection {
             throw UserFacingError(.badRequest, "Envoi incomplet ou mal formé : choisissez un type d'import et un fichier, puis réessayez.")
         }
         do {
-            let id = try await upload.start(req: req, principal: principal)
-            return req.redirect(to: SiteURL.importRun(id).path)
+            switch try await upload.begin(req: req, principal: principal, allowMappingStep: true) {
+            case .started(let id): return req.redirect(to: SiteURL.importRun(id).path)
+            case .needsMapping(let id): return req.redirect(to: SiteURL.importRun(id).path + "/correspondance")
+            }
         } catch let error as UserFacingError where error.status == .unprocessableEntity {
             return try await renderList(req, error: error.message).encodeResponse(status: .unprocessableEntity, for: req)
         }
