@@ -54,11 +54,12 @@ struct AuditTests {
             try await Self.appendSample(app, count: 3)
             var browser = Browser(app)
             try await browser.login("admin@test.caqes.fr")
-            let html = try await browser.get("/admin/journal?cible=cible%202").body.string
+            let html = try await browser.get("/admin/journal?cible=cible%202&verifier=1").body.string
             #expect(html.contains("cible 2"))
             #expect(!html.contains("cible 3"))
             #expect(html.contains("audit intègre : 5 événement(s) vérifié(s)"))
             #expect(try await browser.get("/admin/journal?du=2026-02-31").status == .badRequest)
+            #expect(!(try await browser.get("/admin/journal").body.string.contains("audit intègre")))
         }
     }
 }

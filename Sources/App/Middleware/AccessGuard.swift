@@ -24,7 +24,12 @@ struct AccessGuard: AsyncMiddleware {
             return request.redirect(to: SiteURL.login(next: request.url.path, expired: false).path)
         }
         guard family.allows(principal.role) else { throw UserFacingError.forbidden() }
-        if !api { request.session.data["seen"] = String(Date().timeIntervalSince1970) }
+        // Sessions live in the database: refresh the idle clock at most once a minute, not on every request.
+        if !api {
+            let now = Date().timeIntervalSince1970
+            let seen = request.session.data["seen"].flatMap(Double.init) ?? 0
+            if now - seen > 60 { request.session.data["seen"] = String(now) }
+        }
         return try await next.respond(to: request)
     }
 }
