@@ -61,8 +61,12 @@ enum ImportRunner {
                     }
                 }
             } catch {
-                let message = (error as? CSVError)?.description ?? (error as? UserFacingError)?.message ?? String(describing: error)
-                logger.error("import failed", metadata: ["import-id": .string(id.uuidString), "error": .string(message)])
+                // Reader and domain errors are French and say what and where; anything else (database,
+                // disk) is logged in full and shown as an internal error.
+                let message = (error as? CSVError)?.description ?? (error as? UserFacingError)?.message
+                    ?? (error as? XLSXError)?.description
+                    ?? "Erreur interne pendant l'import : l'incident a été journalisé, rien n'a été enregistré."
+                logger.error("import failed", metadata: ["import-id": .string(id.uuidString), "error": .string(String(reflecting: error))])
                 app.importFailures.set(id, message)
             }
             app.importProgress.clear(id)
