@@ -35,7 +35,9 @@ enum SettingsError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .invalid(let name, let value):
-            "variable \(name) invalide : « \(value) » (attendu : postgres://…, sqlite:CHEMIN ou sqlite::memory:)"
+            name == "DATABASE_URL"
+                ? "variable \(name) invalide : « \(value) » (attendu : postgres://…, sqlite:CHEMIN ou sqlite::memory:)"
+                : "variable \(name) invalide : « \(value) »"
         }
     }
 }
@@ -51,6 +53,10 @@ struct Settings: Sendable {
     var storageDirectory: String
     var platformName: String
     var bcryptCost: Int
+    /// Proxies whose `X-Forwarded-For` is believed (addresses or IPv4 CIDR ranges).
+    var trustedProxies: [ProxyRange]
+    /// `/metrics` answers loopback clients, or anyone presenting this bearer token.
+    var metricsToken: String?
 
     static let defaultDatabaseFile = "caqes.sqlite"
 
@@ -67,6 +73,8 @@ struct Settings: Sendable {
         storageDirectory = env("CAQES_STORAGE") ?? app.directory.workingDirectory + "Storage/"
         platformName = "CAQES"
         bcryptCost = env("CAQES_BCRYPT_COST").flatMap(Int.init).map { min(max($0, 4), 16) } ?? 10
+        trustedProxies = try ProxyRange.parseList(env("CAQES_TRUSTED_PROXIES"))
+        metricsToken = env("CAQES_METRICS_TOKEN").flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

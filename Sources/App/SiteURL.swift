@@ -16,6 +16,12 @@ enum SiteURL: Sendable {
     case audit
     case imports
     case importRun(UUID)
+    case importMapping(UUID)
+    case importConfirm(UUID)
+    case importErrors(UUID)
+    /// The upload form's address carries its CSRF token: the token is checked before the body is read.
+    case importUpload(csrf: String)
+    case apiImport(UUID)
     case apiEstablishments
     case apiEstablishment(String)
     case openAPI
@@ -28,7 +34,7 @@ enum SiteURL: Sendable {
         case .home: return "/"
         case .login(let next, let expired):
             var items: [URLQueryItem] = []
-            if let next, next != "/", next.hasPrefix("/"), !next.hasPrefix("//") { items.append(.init(name: "suite", value: next)) }
+            if let next, next != "/", !AuthController.safeNext(next).isEmpty { items.append(.init(name: "suite", value: next)) }
             if expired { items.append(.init(name: "expiree", value: "1")) }
             return Self.with("/connexion", items)
         case .logout: return "/deconnexion"
@@ -43,6 +49,11 @@ enum SiteURL: Sendable {
         case .audit: return "/admin/journal"
         case .imports: return "/admin/imports"
         case .importRun(let id): return "/admin/imports/\(id.uuidString.lowercased())"
+        case .importMapping(let id): return "/admin/imports/\(id.uuidString.lowercased())/correspondance"
+        case .importConfirm(let id): return "/admin/imports/\(id.uuidString.lowercased())/confirmer"
+        case .importErrors(let id): return "/admin/imports/\(id.uuidString.lowercased())/erreurs.csv"
+        case .importUpload(let csrf): return Self.with("/admin/imports", [.init(name: "_csrf", value: csrf)])
+        case .apiImport(let id): return "/api/v1/imports/\(id.uuidString.lowercased())"
         case .apiEstablishments: return "/api/v1/establishments"
         case .apiEstablishment(let finess): return "/api/v1/establishments/\(finess)"
         case .openAPI: return "/api/v1/openapi.yaml"

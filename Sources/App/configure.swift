@@ -12,38 +12,36 @@ public func configure(_ app: Application) async throws {
     app.registerMigrations()
     app.fluent.migrationLogLevel = .debug
 
-    app.sessions.use(.fluent)
-    app.sessions.configuration.cookieName = "caqes_session"
-    app.sessions.configuration.cookieFactory = { sessionID in
-        HTTPCookies.Value(
-            string: sessionID.string,
-            expires: Date(timeIntervalSinceNow: 60 * 60 * 8),
-            maxAge: 60 * 60 * 8,
-            path: "/",
-            isSecure: settings.secureCookies,
-            isHTTPOnly: true,
-            sameSite: .strict
-        )
-    }
-
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
-    app.routes.defaultMaxBodySize = ByteCount(value: settings.maxUploadBytes)
+    // Bodies are small everywhere; upload routes stream theirs to disk under their own limit.
+    app.routes.defaultMaxBodySize = ByteCount(value: CSRFMiddleware.formBodyLimit)
     app.http.server.configuration.hostname = settings.hostname
     app.http.server.configuration.port = settings.port
 
     app.middleware = Middlewares()
     app.middleware.use(RequestIDMiddleware())
     app.middleware.use(MetricsMiddleware(registry: app.metricsRegistry))
-    app.middleware.use(FrenchErrorMiddleware(environment: app.environment))
     app.middleware.use(SecurityHeadersMiddleware(secure: settings.secureCookies))
+    app.middleware.use(FrenchErrorMiddleware(environment: app.environment))
     app.middleware.use(UploadLimitMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
-    app.middleware.use(app.sessions.middleware)
-    app.middleware.use(User.sessionAuthenticator())
+    _ = app.clock
+    app.dsfrInstalled = DSFRAssets.isInstalled(publicDirectory: app.directory.publicDirectory)
+    app.jobWorker = JobWorker(app: app)
+    app.lifecycle.use(JobWorkerLifecycle(poll: app.runsAsServer && app.environment != .testing))
+    app.caqesDummyPasswordHash = try Passwords.hash([UInt8].random(count: 16).base64URLEncoded, app: app)
 
     try routes(app)
     registerCommands(app)
+}
+
+extension Application {
+    /// Whether this process is a server (it polls for jobs) rather than a one-off command.
+    var runsAsServer: Bool {
+        let arguments = environment.arguments.dropFirst()
+        return arguments.isEmpty || arguments.first == "serve" || arguments.first == "demo"
+    }
 }
 
 private func configureDatabase(_ app: Application, settings: Settings) throws {

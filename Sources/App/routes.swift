@@ -8,8 +8,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: EstablishmentAPIController())
     try api.register(collection: ImportAPIController())
 
-    // Pages: sessions + CSRF on every form.
-    let site = app.grouped(CSRFMiddleware())
+    // Pages: browser sessions + CSRF on every form. The API above never reads a cookie.
+    let site = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
     site.get { req async throws -> Response in
         guard try await req.principal() != nil else {
             return req.redirect(to: SiteURL.login(next: nil, expired: false).path)

@@ -49,6 +49,20 @@ struct AuthTests {
         }
     }
 
+    @Test("after login, only same-site paths are followed", arguments: [
+        ("/etablissements?q=lille", "/etablissements?q=lille"), ("//evil.example", "/"), ("/\t/evil.example", "/"),
+        ("/%09/evil.example", "/"), ("/\\evil.example", "/"), ("https://evil.example", "/"), ("/%5Cevil.example", "/"),
+    ])
+    func openRedirect(next: String, expected: String) async throws {
+        try await withApp { app in
+            try await createUser(app, "a@test.caqes.fr", .admin)
+            var browser = Browser(app)
+            try await browser.get("/connexion")
+            let response = try await browser.post("/connexion", form: ["email": "a@test.caqes.fr", "mot_de_passe": testPassword, "suite": next])
+            #expect(response.headers.first(name: .location) == expected)
+        }
+    }
+
     @Test("a wrong password, an empty form, and a successful login with logout")
     func loginFlow() async throws {
         try await withApp { app in
@@ -73,17 +87,134 @@ struct AuthTests {
             try await createUser(app, "a@test.caqes.fr", .admin)
             var browser = Browser(app)
             try await browser.login("a@test.caqes.fr")
-            for record in try await SessionRecord.query(on: app.db).all() {
-                var data = record.data
-                if data["seen"] != nil { data["seen"] = String(Date().timeIntervalSince1970 - 9 * 3600) }
-                record.data = data
-                try await record.save(on: app.db)
-            }
+            #expect(try await browser.get("/etablissements").status == .ok)
+            app.clock.advance(by: 9 * 3600)
             let response = try await browser.get("/etablissements")
             #expect(response.status == .seeOther)
             let location = response.headers.first(name: .location) ?? ""
             #expect(location.contains("expiree=1"))
             #expect(try await browser.get(location).body.string.contains("Votre session a expiré"))
+            #expect(try await UserSession.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("an anonymous visit stores no session; a login starts a new one, so a planted session id is worth nothing")
+    func sessionFixation() async throws {
+        try await withApp { app in
+            try await createUser(app, "a@test.caqes.fr", .admin)
+            var browser = Browser(app)
+            try await browser.get("/connexion")
+            try await browser.get("/etablissements")
+            #expect(try await UserSession.query(on: app.db).count() == 0)
+            #expect(browser.jar["caqes_session"] == nil)
+            // An attacker plants a session cookie of their choosing before the victim logs in.
+            browser.jar["caqes_session"] = "session-choisie-par-l-attaquant"
+            try await browser.login("a@test.caqes.fr")
+            let issued = try #require(browser.jar["caqes_session"])
+            #expect(issued != "session-choisie-par-l-attaquant")
+            let stored = try await UserSession.query(on: app.db).all()
+            #expect(stored.count == 1 && stored[0].id == TokenHasher.hash(issued))
+            // Logging in again replaces the session rather than adding one.
+            try await browser.login("a@test.caqes.fr")
+            #expect(try await UserSession.query(on: app.db).count() == 1)
+            #expect(browser.jar["caqes_session"] != issued)
+        }
+    }
+
+    @Test("a password change ends the other sessions and revokes the API tokens; a reset ends them all")
+    func credentialChangeEndsSessions() async throws {
+        try await withApp { app in
+            try await createUser(app, "a@test.caqes.fr", .arsAnalyst, scope: ["32"])
+            var laptop = Browser(app), phone = Browser(app)
+            try await laptop.login("a@test.caqes.fr")
+            try await phone.login("a@test.caqes.fr")
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == "a@test.caqes.fr").first())
+            let token = TokenHasher.generate()
+            try await APIToken(userID: user.id!, name: "t", tokenHash: TokenHasher.hash(token), prefix: "p").create(on: app.db)
+            var bearer = HTTPHeaders()
+            bearer.bearerAuthorization = BearerAuthorization(token: token)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/establishments", headers: bearer).status == .ok)
+            try await laptop.get("/compte/mot-de-passe")
+            let done = try await laptop.post("/compte/mot-de-passe", form: ["actuel": testPassword, "nouveau": "Nouveau-Mot-2026!", "confirmation": "Nouveau-Mot-2026!"])
+            #expect(done.status == .seeOther)
+            #expect(try await laptop.get("/etablissements").status == .ok)
+            #expect(try await phone.get("/etablissements").status == .seeOther)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/establishments", headers: bearer).status == .unauthorized)
+            try await UserService(db: app.db, app: app).resetPassword(email: "a@test.caqes.fr", to: "Encore-Autre-2026!", actor: .system)
+            #expect(try await laptop.get("/etablissements").status == .seeOther)
+            #expect(try await UserSession.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("the API refuses a session cookie: bearer tokens only")
+    func apiRefusesCookies() async throws {
+        try await withApp { app in
+            try await loadDemoRegistry(app)
+            try await createUser(app, "a@test.caqes.fr", .admin)
+            var browser = Browser(app)
+            try await browser.login("a@test.caqes.fr")
+            #expect(try await browser.get("/etablissements").status == .ok)
+            #expect(try await browser.get("/api/v1/establishments").status == .unauthorized)
+            let (headers, body) = multipartBody(fields: [("type", "mesures")], file: "finess;mesure;annee;valeur\n590780193;hf_stays;2023;1\n")
+            var withCookie = headers
+            withCookie.replaceOrAdd(name: .cookie, value: browser.cookie ?? "")
+            withCookie.replaceOrAdd(name: "X-CSRF-Token", value: browser.csrf ?? "")
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/imports", headers: withCookie, body: body).status == .unauthorized)
+            #expect(try await Job.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("failed logins are audited; an unknown account costs the time of a known one")
+    func failedLoginsAndTiming() async throws {
+        try await withApp(["CAQES_BCRYPT_COST": "8"]) { app in
+            try await createUser(app, "a@test.caqes.fr", .admin)
+            var browser = Browser(app)
+            func timed(_ email: String) async throws -> Duration {
+                let clock = ContinuousClock()
+                let start = clock.now
+                _ = try await browser.login(email, password: "Mauvais-Mot-2026!")
+                return clock.now - start
+            }
+            var known: [Duration] = [], unknown: [Duration] = []
+            for _ in 0..<4 {
+                known.append(try await timed("a@test.caqes.fr"))
+                unknown.append(try await timed("personne@test.caqes.fr"))
+            }
+            let medianKnown = known.sorted()[2], medianUnknown = unknown.sorted()[2]
+            // bcrypt at cost 8 takes milliseconds; an unknown account must not answer several times faster.
+            #expect(medianUnknown * 3 > medianKnown, "known \(medianKnown), unknown \(medianUnknown)")
+            let failures = try await AuditEvent.query(on: app.db).filter(\.$action == "échec de connexion").all()
+            #expect(failures.count == 8)
+            #expect(failures.contains { $0.target == "compte personne@test.caqes.fr" && $0.details == "compte inconnu" })
+        }
+    }
+
+    @Test("the client address comes from X-Forwarded-For only behind a trusted proxy")
+    func trustedProxies() throws {
+        let trusted = try ProxyRange.parseList("10.0.0.0/8, 192.0.2.7")
+        #expect(ClientAddress.resolve(peer: "203.0.113.9", forwardedFor: ["1.2.3.4"], trusted: trusted) == "203.0.113.9")
+        #expect(ClientAddress.resolve(peer: "192.0.2.7", forwardedFor: ["1.2.3.4"], trusted: trusted) == "1.2.3.4")
+        #expect(ClientAddress.resolve(peer: "10.1.2.3", forwardedFor: ["6.6.6.6, 1.2.3.4, 10.9.9.9"], trusted: trusted) == "1.2.3.4")
+        #expect(ClientAddress.resolve(peer: "10.1.2.3", forwardedFor: [], trusted: trusted) == "10.1.2.3")
+        #expect(throws: SettingsError.self) { try ProxyRange.parseList("10.0.0.0/33") }
+    }
+
+    @Test("50 concurrent logins keep the audit chain whole (PostgreSQL serializes appends on the head)")
+    func concurrentLogins() async throws {
+        try await withApp { app in
+            try await createUser(app, "a@test.caqes.fr", .admin)
+            let before = try await AuditEvent.query(on: app.db).count()
+            try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        var browser = Browser(app)
+                        return try await browser.login("a@test.caqes.fr").status
+                    }
+                }
+                for try await status in group { #expect(status == .seeOther) }
+            }
+            #expect(try await AuditEvent.query(on: app.db).count() == before + 50)
+            #expect(try await AuditLog.verify(on: app.db).message.contains("intègre : \(before + 50)"))
         }
     }
 

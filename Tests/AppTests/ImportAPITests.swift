@@ -38,7 +38,8 @@ struct ImportAPITests {
             #expect(created.status == .accepted)
             let link = try #require(created.headers.first(name: .location))
             var dto = try created.content.decode(ImportAPIController.ImportDTO.self)
-            for _ in 0..<200 where dto.statut == ImportStatus.running.rawValue {
+            #expect(dto.statut == JobState.queued.rawValue)
+            for _ in 0..<400 where dto.statut == JobState.queued.rawValue || dto.statut == JobState.running.rawValue {
                 try await Task.sleep(for: .milliseconds(50))
                 dto = try await app.testing().sendRequest(.GET, link, headers: headers).content.decode(ImportAPIController.ImportDTO.self)
             }

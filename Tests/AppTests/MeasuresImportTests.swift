@@ -10,7 +10,7 @@ import Vapor
 struct MeasuresImportTests {
     static func run(_ app: Application, _ kind: ImportKind, _ path: String, _ options: MeasuresImportOptions = .init(),
                     name: String? = nil) async throws -> MeasuresImportReport {
-        try await MeasuresImporter(db: app.db, logger: app.logger)
+        try await MeasuresImporter(db: app.db, logger: app.logger, clock: app.clock)
             .run(kind: kind, path: path, fileName: name ?? (path as NSString).lastPathComponent, options: options, actor: .system)
     }
 
@@ -107,7 +107,7 @@ struct MeasuresImportTests {
             try await Self.hospitalRegistry(app)
             let mapping = MeasureMapping(finessColumn: "FINESS ET", fixedYear: 2023, columns: [.init(column: "Séjours IC", measure: "hf_stays"),
                                                                                             .init(column: "Réhospit.", measure: "hf_readmissions_3m")])
-            try await MappingStore.save(name: "pmsi-ic", mapping: mapping, by: .system, db: app.db)
+            try await MappingStore.save(name: "pmsi-ic", mapping: mapping, by: .system, at: app.clock.now(), db: app.db)
             let loaded = try #require(try await MappingStore.load(name: "pmsi-ic", db: app.db))
             let file = try temporaryFile("FINESS ET;Séjours IC;Réhospit.\n010000024;120;14\n010000032;;.c\n", name: "ic.csv")
             let report = try await Self.run(app, .measures, file, .init(mapping: loaded))
@@ -177,7 +177,7 @@ struct MeasuresImportTests {
                 .init(column: "Nombre de séjours en hospit complète", measure: "scansante_full_stays"),
                 .init(column: "Nombre de séjours en hospit partielle", measure: "scansante_partial_stays"),
             ])
-            try await MappingStore.save(name: "scansante-mco", mapping: mapping, by: .system, db: app.db)
+            try await MappingStore.save(name: "scansante-mco", mapping: mapping, by: .system, at: app.clock.now(), db: app.db)
             let saved = try #require(try await MappingStore.load(name: "scansante-mco", db: app.db))
             let folder = sharedData + "more/scansante/"
             let privateClinics = try await Self.run(app, .measures, folder + "mco_tous_sejours_prive_oqn_2023.csv",

@@ -8,10 +8,13 @@ import VaporTesting
 struct OperationsTests {
     @Test("health, readiness and Prometheus metrics answer")
     func health() async throws {
-        try await withApp { app in
+        try await withApp(["CAQES_METRICS_TOKEN": "jeton-metriques-essai"]) { app in
             #expect(try await app.testing().sendRequest(.GET, "/healthz").status == .ok)
             #expect(try await app.testing().sendRequest(.GET, "/readyz").status == .ok)
-            let metrics = try await app.testing().sendRequest(.GET, "/metrics").body.string
+            var bearer = HTTPHeaders()
+            bearer.bearerAuthorization = BearerAuthorization(token: "jeton-metriques-essai")
+            #expect(try await app.testing().sendRequest(.GET, "/metrics").status == .notFound)
+            let metrics = try await app.testing().sendRequest(.GET, "/metrics", headers: bearer).body.string
             #expect(metrics.contains("caqes_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"))
             #expect(metrics.contains("caqes_database_up 1"))
             #expect(metrics.contains("caqes_http_request_duration_seconds_bucket"))
@@ -55,7 +58,8 @@ struct OperationsTests {
             headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": "xyz"])
             headers.replaceOrAdd(name: .cookie, value: browser.cookie ?? "")
             let body = "--xyz\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"a.csv\"\r\n\r\n" + String(repeating: "x", count: 5_000) + "\r\n--xyz--\r\n"
-            let response = try await app.testing().sendRequest(.POST, "/admin/imports", headers: headers, body: ByteBuffer(string: body))
+            let token = (browser.csrf ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let response = try await app.testing().sendRequest(.POST, "/admin/imports?_csrf=\(token)", headers: headers, body: ByteBuffer(string: body))
             #expect(response.status == .payloadTooLarge)
             #expect(response.body.string.contains("Fichier trop volumineux"))
         }

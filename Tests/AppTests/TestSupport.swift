@@ -34,13 +34,14 @@ actor DatabaseTurn {
 
 /// Runs `body` against a migrated application: in-memory SQLite by default, or the PostgreSQL
 /// database named by `DATABASE_URL` (wiped and migrated afresh for each test).
-func withApp(_ body: (Application) async throws -> Void) async throws {
+func withApp(_ extra: [String: String] = [:], _ body: (Application) async throws -> Void) async throws {
     let postgres = (ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").hasPrefix("postgres")
     if postgres { await DatabaseTurn.shared.acquire() }
     let app = try await Application.make(.testing)
     app.directory = DirectoryConfiguration(workingDirectory: repoRoot)
     var overrides = ["CAQES_BCRYPT_COST": "4", "CAQES_STORAGE": NSTemporaryDirectory() + "caqes-tests-\(UUID().uuidString)/"]
     if !postgres { overrides["DATABASE_URL"] = "sqlite::memory:" }
+    overrides.merge(extra) { _, new in new }
     app.caqesOverrides = overrides
     do {
         try await configure(app)
@@ -60,8 +61,14 @@ func withApp(_ body: (Application) async throws -> Void) async throws {
 /// A browser: keeps the session cookie and sends the CSRF token with forms.
 struct Browser {
     let app: Application
-    var cookie: String?
+    /// The cookie jar: the session, and the anonymous CSRF cookie of the login form.
+    var jar: [String: String] = [:]
     var csrf: String?
+
+    /// The `Cookie` header this browser sends.
+    var cookie: String? {
+        jar.isEmpty ? nil : jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+    }
 
     init(_ app: Application) { self.app = app }
 
@@ -97,8 +104,13 @@ struct Browser {
     }
 
     private mutating func remember(_ response: TestingHTTPResponse) {
-        if let set = response.headers.setCookie?["caqes_session"] {
-            cookie = "caqes_session=\(set.string)"
+        for name in ["caqes_session", "caqes_csrf"] {
+            guard let set = response.headers.setCookie?[name] else { continue }
+            if set.string.isEmpty || (set.maxAge ?? 1) <= 0 || (set.expires.map { $0 < Date() } ?? false) {
+                jar[name] = nil
+            } else {
+                jar[name] = set.string
+            }
         }
     }
 
@@ -114,7 +126,7 @@ let testPassword = "Essai-Caqes-2026!"
 /// Imports a file as the command line does and returns the report.
 @discardableResult
 func importFile(_ app: Application, _ kind: ImportKind, _ path: String, acceptBadKeys: Bool = false) async throws -> ImportReport {
-    try await RegistryImporter(db: app.db, logger: app.logger)
+    try await RegistryImporter(db: app.db, logger: app.logger, clock: app.clock)
         .run(kind: kind, path: path, fileName: (path as NSString).lastPathComponent, actor: .system, acceptBadKeys: acceptBadKeys)
 }
 
@@ -141,4 +153,33 @@ func temporaryFile(_ data: Data, name: String = "fichier.csv") throws -> String 
     let path = directory + name
     try data.write(to: URL(fileURLWithPath: path))
     return path
+}
+
+/// Waits until the import job `id` leaves the queue (runs in this instance's worker).
+@discardableResult
+func waitForJob(_ app: Application, _ id: UUID, timeout: Duration = .seconds(60)) async throws -> Job {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if let job = try await Job.find(id, on: app.db), let state = JobState(rawValue: job.state),
+           state != .queued && state != .running { return job }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    throw TestTimeout(what: "job \(id)")
+}
+
+struct TestTimeout: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "timed out waiting for \(what)" }
+}
+
+/// A multipart body with text fields and one file field named `fichier`.
+func multipartBody(fields: [(String, String)], fileName: String = "fichier.csv", file: String,
+                   boundary: String = "caqes-test-boundary") -> (HTTPHeaders, ByteBuffer) {
+    var headers = HTTPHeaders()
+    headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary])
+    var body = ""
+    for (name, value) in fields { body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n" }
+    body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"\(fileName)\"\r\nContent-Type: text/csv\r\n\r\n\(file)\r\n--\(boundary)--\r\n"
+    return (headers, ByteBuffer(string: body))
 }

@@ -8,29 +8,28 @@ struct EstablishmentAPIController: RouteCollection {
         let secured = routes.grouped(APITokenAuthenticator(), AccessGuard(family: .registryAPI, api: true))
         secured.get("establishments", use: list)
         secured.get("establishments", ":finess", use: detail)
+        // The same resources under their French names (D29).
+        secured.get("etablissements", use: list)
+        secured.get("etablissements", ":finess", use: detail)
     }
 
     @Sendable
     func list(req: Request) async throws -> EstablishmentListDTO {
         let principal = try await req.requirePrincipal()
-        var filter = try RegistryController.filter(from: req)
-        if let perPage = try? req.query.get(Int.self, at: "per_page") {
-            guard (1...500).contains(perPage) else {
-                throw UserFacingError(.badRequest, "Paramètre « per_page » invalide : « \(perPage) » (entre 1 et 500).")
-            }
-            filter.perPage = perPage
-        }
+        let filter = try RegistryController.filter(from: req)
         let page = try await EstablishmentRepository(db: req.db, scope: principal.scope).list(filter)
-        return EstablishmentListDTO(items: page.items.map(EstablishmentDTO.init), total: page.total, page: page.page,
-                                    perPage: page.perPage, pageCount: page.pageCount)
+        return EstablishmentListDTO(elements: page.items.map(EstablishmentDTO.init), total: page.total, page: page.page,
+                                    par_page: page.perPage, pages: page.pageCount)
     }
 
     @Sendable
     func detail(req: Request) async throws -> EstablishmentDTO {
         let principal = try await req.requirePrincipal()
         let finess = req.parameters.get("finess") ?? ""
-        guard let site = try await EstablishmentRepository(db: req.db, scope: principal.scope).find(finess) else {
-            throw UserFacingError(.notFound, "Établissement « \(finess) » introuvable (ou hors de votre périmètre).")
+        let repository = EstablishmentRepository(db: req.db, scope: principal.scope)
+        guard let site = try await repository.find(finess) else {
+            try await repository.auditIfForeign(finess, request: req, principal: principal)
+            throw UserFacingError(.notFound, "Établissement « \(finess.prefix(20)) » introuvable (ou hors de votre périmètre).")
         }
         return EstablishmentDTO(site)
     }

@@ -31,6 +31,12 @@ struct DemoCommand: AsyncCommand {
         let console = context.console
         console.print("Base : \(app.caqesSettings.database.label)")
         try await app.autoMigrate()
+        // Demo accounts share a published password: never add them to a real platform's users.
+        let others = try await User.query(on: app.db).filter(\.$email !~ Self.accounts.map(\.email)).count()
+        if others > 0 {
+            throw CommandFailure("cette base contient déjà \(others) compte(s) qui ne sont pas ceux de la démonstration : "
+                + "la démonstration n'y crée pas ses comptes au mot de passe public. Utilisez une autre base (DATABASE_URL=sqlite:demo.sqlite).")
+        }
         let resources = app.directory.resourcesDirectory + "Demo/"
         _ = try await ImportFileCommand.importFile(app: app, kind: .finess, path: resources + "finess_et_20210108_hdf_idf.csv",
                                                    acceptBadKeys: false, console: console, actor: .system)

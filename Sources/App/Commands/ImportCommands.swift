@@ -42,7 +42,7 @@ struct ImportFileCommand: AsyncCommand {
             throw CommandFailure("fichier introuvable ou illisible : \(path)")
         }
         let line = ProgressLine()
-        var importer = RegistryImporter(db: app.db, logger: app.logger)
+        var importer = RegistryImporter(db: app.db, logger: app.logger, clock: app.clock)
         importer.progress = { line.show($0) }
         let report: ImportReport
         do {

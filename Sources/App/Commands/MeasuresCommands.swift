@@ -36,7 +36,7 @@ struct ImportMeasuresCommand: AsyncCommand {
         if kind == .measures {
             mapping = try await Self.mapping(signature: signature, db: app.db)
             if let name = signature.saveMapping, let mapping {
-                try await MappingStore.save(name: name, mapping: mapping, by: AuditActor.commandLine(), db: app.db)
+                try await MappingStore.save(name: name, mapping: mapping, by: AuditActor.commandLine(), at: app.clock.now(), db: app.db)
                 context.console.print("Correspondance « \(name) » enregistrée.")
             }
         }
@@ -48,7 +48,7 @@ struct ImportMeasuresCommand: AsyncCommand {
     static func perform(app: Application, kind: ImportKind, path: String, options: MeasuresImportOptions, console: any Console) async throws {
         guard FileManager.default.isReadableFile(atPath: path) else { throw CommandFailure("fichier introuvable ou illisible : \(path)") }
         let line = ProgressLine()
-        var importer = MeasuresImporter(db: app.db, logger: app.logger)
+        var importer = MeasuresImporter(db: app.db, logger: app.logger, clock: app.clock)
         importer.progress = { line.show($0) }
         let name = (path as NSString).lastPathComponent
         let report: MeasuresImportReport
@@ -95,24 +95,58 @@ struct ImportMeasuresCommand: AsyncCommand {
     }
 }
 
-/// Saved mappings (JSON in the database).
+/// Saved mappings (JSON in the database). A mapping belongs to a region, or is global when an
+/// administrator (or the command line) saved it; nobody overwrites another region's mapping.
 enum MappingStore {
-    static func save(name: String, mapping: MeasureMapping, by actor: AuditActor, db: any Database) async throws {
-        let data = try JSONEncoder().encode(mapping)
-        let record = try await ImportMappingRecord.find(name, on: db) ?? ImportMappingRecord()
-        record.id = name
-        record.definition = String(decoding: data, as: UTF8.self)
-        record.createdBy = actor.label
-        try await db.transaction { db in
-            try await record.save(on: db)
-            try await AuditLog.append(on: db, actor: actor, action: "enregistrement de correspondance", target: "correspondance \(name)",
-                                      details: record.definition)
+    /// The region a mapping saved by this scope belongs to (nil: global).
+    static func owner(of scope: AccessScope) -> String? {
+        if case .regions(let codes) = scope { return codes.sorted().first }
+        return nil
+    }
+
+    /// Whether a mapping of `region` (nil: global) is visible to this scope.
+    static func visible(region: String?, to scope: AccessScope) -> Bool {
+        switch scope {
+        case .all: true
+        case .regions(let codes): region.map(codes.contains) ?? true
+        default: region == nil
         }
     }
 
-    static func load(name: String, db: any Database) async throws -> MeasureMapping? {
-        guard let record = try await ImportMappingRecord.find(name, on: db) else { return nil }
+    static func save(name: String, mapping: MeasureMapping, by actor: AuditActor, scope: AccessScope = .all,
+                     at date: Date, db: any Database) async throws {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard (1...80).contains(name.count) else {
+            throw UserFacingError(.unprocessableEntity, "Nom de correspondance invalide : 1 à 80 caractères.")
+        }
+        let data = try JSONEncoder().encode(mapping)
+        let owner = owner(of: scope)
+        let existing = try await ImportMappingRecord.find(name, on: db)
+        if let existing, existing.regionCode != owner, scope != .all {
+            let whose = existing.regionCode.map { "à la région \($0)" } ?? "à toutes les régions (enregistrée par un administrateur)"
+            throw UserFacingError(.conflict, "La correspondance « \(name) » appartient \(whose) : choisissez un autre nom.")
+        }
+        let record = existing ?? ImportMappingRecord()
+        record.id = name
+        record.definition = String(decoding: data, as: UTF8.self)
+        record.createdBy = actor.label
+        if existing == nil { record.regionCode = owner }
+        try await db.transaction { db in
+            try await record.save(on: db)
+            try await AuditLog.append(on: db, actor: actor, action: "enregistrement de correspondance", target: "correspondance \(name)",
+                                      details: record.definition, at: date)
+        }
+    }
+
+    static func load(name: String, scope: AccessScope = .all, db: any Database) async throws -> MeasureMapping? {
+        guard let record = try await ImportMappingRecord.find(name, on: db), visible(region: record.regionCode, to: scope) else { return nil }
         return try JSONDecoder().decode(MeasureMapping.self, from: Data(record.definition.utf8))
+    }
+
+    /// Names of the mappings this scope may use.
+    static func names(scope: AccessScope, db: any Database) async throws -> [String] {
+        try await ImportMappingRecord.query(on: db).sort(\.$id).all()
+            .filter { visible(region: $0.regionCode, to: scope) }.compactMap(\.id)
     }
 }
 

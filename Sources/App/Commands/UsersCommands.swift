@@ -95,7 +95,7 @@ struct CreateTokenCommand: AsyncCommand {
         try await app.db.transaction { db in
             try await record.create(on: db)
             try await AuditLog.append(on: db, actor: .commandLine(), action: "création de jeton d'API",
-                                      target: "jeton \(record.prefix)…", details: "\(name) pour \(email)")
+                                      target: "jeton \(record.prefix)…", details: "\(name) pour \(email)", at: app.clock.now())
         }
         context.console.print(token)
     }

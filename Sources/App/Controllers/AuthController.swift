@@ -34,8 +34,8 @@ struct AuthController: RouteCollection {
 
     @Sendable
     func loginPage(req: Request) async throws -> Response {
-        if req.auth.has(User.self) { return req.redirect(to: SiteURL.home.path) }
-        let next = (try? req.query.get(String.self, at: "suite")) ?? ""
+        if req.webSession?.isSignedIn == true { return req.redirect(to: SiteURL.home.path) }
+        let next = Self.safeNext(try? req.query.get(String.self, at: "suite"))
         let expired = (try? req.query.get(String.self, at: "expiree")) == "1"
         return try await render(req, email: "", next: next, error: nil,
                                 info: expired ? "Votre session a expiré : reconnectez-vous pour continuer." : nil)
@@ -44,35 +44,48 @@ struct AuthController: RouteCollection {
     @Sendable
     func login(req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
-        let email = (form.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        let password = form.motDePasse ?? ""
+        let email = String((form.email ?? "").trimmingCharacters(in: .whitespaces).lowercased().prefix(254))
+        let password = String((form.motDePasse ?? "").prefix(256))
         let next = Self.safeNext(form.suite)
         guard !email.isEmpty, !password.isEmpty else {
             return try await render(req, email: email, next: next,
                                     error: "Renseignez votre adresse électronique et votre mot de passe.", status: .badRequest)
         }
-        let address = req.remoteAddress?.ipAddress ?? "inconnue"
-        let now = Date()
+        let address = ClientAddress.of(req)
+        let now = req.now
         if let retry = try await LoginThrottle.retryAfter(email: email, address: address, now: now, on: req.db) {
             return try await render(req, email: email, next: next, error:
                 "Trop de tentatives de connexion échouées pour ce compte ou cette adresse. Réessayez après \(FrenchFormat.time(retry)) (heure de Paris), le \(FrenchFormat.dateTime(retry)).",
                 status: .tooManyRequests)
         }
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
-        guard let user, user.isActive, Passwords.verify(password, hash: user.passwordHash) else {
-            try await LoginThrottle.record(email: email, address: address, succeeded: false, now: now, on: req.db)
+        let verified: Bool
+        if let user {
+            verified = Passwords.verify(password, hash: user.passwordHash)
+        } else {
+            Passwords.burnTime(password, app: req.application)
+            verified = false
+        }
+        guard let user, user.isActive, verified else {
+            try await req.db.transaction { db in
+                try await LoginThrottle.record(email: email, address: address, succeeded: false, now: now, on: db)
+                try await AuditLog.append(on: db, actor: AuditActor(id: user?.id, label: "anonyme (\(address))"),
+                                          action: "échec de connexion", target: "compte \(email)",
+                                          details: user == nil ? "compte inconnu" : (user?.isActive == false ? "compte désactivé" : "mot de passe incorrect"),
+                                          at: now)
+            }
             req.logger.info("login failed")
             return try await render(req, email: email, next: next,
                                     error: "Adresse électronique ou mot de passe incorrect.", status: .unauthorized)
         }
         try await req.db.transaction { db in
             try await LoginThrottle.record(email: email, address: address, succeeded: true, now: now, on: db)
+            try await UserSession.query(on: db).filter(\.$lastSeenAt < now.addingTimeInterval(-WebSession.idleLifetime)).delete()
             try await AuditLog.append(on: db, actor: AuditActor(id: user.id, label: "\(user.displayName) <\(user.email)>"),
-                                      action: "connexion", target: "utilisateur \(user.email)")
+                                      action: "connexion", target: "utilisateur \(user.email)", at: now)
         }
+        try req.webSession?.start(for: user, request: req)
         req.auth.login(user)
-        req.session.authenticate(user)
-        req.session.data["seen"] = String(Date().timeIntervalSince1970)
         req.logger.info("login succeeded", metadata: ["user-id": .string(user.id?.uuidString ?? "")])
         return req.redirect(to: next.isEmpty ? SiteURL.home.path : next)
     }
@@ -81,10 +94,10 @@ struct AuthController: RouteCollection {
     func logout(req: Request) async throws -> Response {
         if let principal = try await req.principal() {
             try await AuditLog.append(on: req.db, actor: principal.auditActor, action: "déconnexion",
-                                      target: "utilisateur \(principal.email)")
+                                      target: "utilisateur \(principal.email)", at: req.now)
         }
         req.auth.logout(User.self)
-        req.session.destroy()
+        req.webSession?.end()
         return req.redirect(to: SiteURL.login(next: nil, expired: false).path)
     }
 
@@ -127,12 +140,17 @@ struct AuthController: RouteCollection {
             return try await view.encodeResponse(status: .unprocessableEntity, for: req)
         }
         user.passwordHash = try Passwords.hash(form.nouveau ?? "", app: req.application)
+        let now = req.now
+        let current = req.webSession?.record?.id
         try await req.db.transaction { db in
             try await user.save(on: db)
+            // A changed password ends every other session and every API token of the account.
+            try await Credentials.revokeAll(userID: principal.userID, keepingSession: current, at: now, on: db)
             try await AuditLog.append(on: db, actor: principal.auditActor, action: "changement de mot de passe",
-                                      target: "utilisateur \(user.email)")
+                                      target: "utilisateur \(user.email)",
+                                      details: "autres sessions fermées, jetons d'API révoqués", at: now)
         }
-        req.session.data["flash"] = "Votre mot de passe a été changé."
+        req.webSession?.setFlash("Votre mot de passe a été changé. Vos autres sessions sont fermées et vos jetons d'API révoqués.")
         return req.redirect(to: SiteURL.home.path)
     }
 
@@ -143,9 +161,15 @@ struct AuthController: RouteCollection {
         return try await view.encodeResponse(status: status, for: req)
     }
 
-    /// Only same-site relative paths are followed after login (no open redirect).
+    /// Only same-site relative paths are followed after login (no open redirect): a path of
+    /// plain printable characters that starts with one `/`. Control characters (a TAB or a new
+    /// line, which browsers strip, turning `/%09/evil.example` into `//evil.example`), back
+    /// slashes and percent-encoded slashes or back slashes are refused.
     static func safeNext(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\") else { return "" }
+        guard let raw, raw.count <= 512, raw.hasPrefix("/"), !raw.hasPrefix("//"),
+              raw.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && $0 != "\\" }) else { return "" }
+        let lowered = raw.lowercased()
+        for encoded in ["%09", "%0a", "%0d", "%5c", "%2f", "%00", "%20"] where lowered.contains(encoded) { return "" }
         return raw
     }
 }

@@ -27,6 +27,8 @@ struct HealthController: RouteCollection {
 
     @Sendable
     func metrics(req: Request) async throws -> Response {
+        // Metrics tell an attacker what runs and how busy it is: loopback clients, or the token.
+        guard Self.mayReadMetrics(req) else { throw UserFacingError.notFound() }
         let start = DispatchTime.now().uptimeNanoseconds
         let up = (try? await (req.db as! any SQLDatabase).raw("SELECT 1").run()) != nil
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -46,6 +48,20 @@ struct HealthController: RouteCollection {
         let response = Response(status: .ok, body: .init(string: req.application.metricsRegistry.render(extra: extra)))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
         return response
+    }
+}
+
+extension HealthController {
+    /// A client on loopback (the socket peer, not a forwarding header), or one presenting
+    /// `CAQES_METRICS_TOKEN` as a bearer token.
+    static func mayReadMetrics(_ req: Request) -> Bool {
+        if let expected = req.application.caqesSettings.metricsToken, let given = req.headers.bearerAuthorization?.token,
+           CSRFMiddleware.constantTimeEquals(expected, given) { return true }
+        if req.application.caqesSettings.trustedProxies.isEmpty || req.headers[.xForwardedFor].isEmpty,
+           let peer = req.remoteAddress?.ipAddress {
+            return peer == "127.0.0.1" || peer == "::1" || peer.hasPrefix("127.") || peer == "::ffff:127.0.0.1"
+        }
+        return false
     }
 }
 

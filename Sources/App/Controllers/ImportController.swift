@@ -2,17 +2,20 @@ import CAQESCore
 import Fluent
 import Vapor
 
-/// Reference-data imports (admin): upload page, history, progress and error report.
+/// The import wizard (administrators and ARS analysts): upload, mapping step, preview, confirm,
+/// progress, history and error report. Every state lives in the jobs table, so any instance can
+/// show or continue what another began.
 struct ImportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped(AccessGuard(family: .dataImports, api: false))
-        admin.get("admin", "imports", use: list)
-        admin.on(.POST, "admin", "imports", body: .collect, use: upload)
-        admin.get("admin", "imports", ":id", use: show)
-        admin.post("admin", "imports", ":id", "confirmer", use: confirm)
-        admin.get("admin", "imports", ":id", "correspondance", use: mappingPage)
-        admin.post("admin", "imports", ":id", "correspondance", use: submitMapping)
-        admin.get("admin", "imports", ":id", "erreurs.csv", use: errorsCSV)
+        let imports = routes.grouped(AccessGuard(family: .dataImports, api: false))
+        imports.get("admin", "imports", use: list)
+        // Streamed: CSRF (in the address) and access are checked before any byte of the file is read.
+        imports.on(.POST, "admin", "imports", body: .stream, use: upload)
+        imports.get("admin", "imports", ":id", use: show)
+        imports.post("admin", "imports", ":id", "confirmer", use: confirm)
+        imports.get("admin", "imports", ":id", "correspondance", use: mappingPage)
+        imports.post("admin", "imports", ":id", "correspondance", use: submitMapping)
+        imports.get("admin", "imports", ":id", "erreurs.csv", use: errorsCSV)
     }
 
     struct RunRow: Encodable {
@@ -23,10 +26,12 @@ struct ImportController: RouteCollection {
     struct ImportsPage: Encodable {
         let layout: LayoutContext
         let runs: [RunRow]
+        let open: [RunRow]
         let kinds: [SelectOption]
         let error: String?
         let maxSize: String
         let mappings: [SelectOption]
+        let uploadHref: String
     }
 
     struct ImportPage: Encodable {
@@ -45,6 +50,7 @@ struct ImportController: RouteCollection {
         let canConfirm: Bool
         let confirmHref: String
         let skipped: [String]
+        let notes: [String]
         let lineValues: [String]
         let failed: Bool
     }
@@ -57,14 +63,11 @@ struct ImportController: RouteCollection {
     @Sendable
     func upload(req: Request) async throws -> Response {
         let principal = try await req.requirePrincipal()
-        let upload: ImportUpload
-        do { upload = try req.content.decode(ImportUpload.self) } catch {
-            throw UserFacingError(.badRequest, "Envoi incomplet ou mal formé : choisissez un type d'import et un fichier, puis réessayez.")
-        }
+        let upload = ImportUpload(try await UploadReceiver.receive(req))
         do {
             switch try await upload.begin(req: req, principal: principal, allowMappingStep: true) {
             case .started(let id): return req.redirect(to: SiteURL.importRun(id).path)
-            case .needsMapping(let id): return req.redirect(to: SiteURL.importRun(id).path + "/correspondance")
+            case .needsMapping(let id): return req.redirect(to: SiteURL.importMapping(id).path)
             }
         } catch let error as UserFacingError where error.status == .unprocessableEntity {
             return try await renderList(req, error: error.message).encodeResponse(status: .unprocessableEntity, for: req)
@@ -74,97 +77,124 @@ struct ImportController: RouteCollection {
     @Sendable
     func show(req: Request) async throws -> Response {
         let principal = try await req.requirePrincipal()
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw UserFacingError.notFound() }
-        let app = req.application
-        let run = try await ImportRun.find(id, on: req.db)
-        let progress = app.importProgress.get(id)
-        let preview = app.importPreviews.get(id)
-        let failure = app.importFailures.get(id)
-        guard run != nil || progress != nil || preview != nil || failure != nil else { throw UserFacingError.notFound() }
-        if let run, ImportKind(rawValue: run.kind)?.isReferenceData == true, principal.role != .admin { throw UserFacingError.forbidden() }
-        let running = progress != nil
+        let id = try Self.id(req)
+        let repository = ImportRepository(db: req.db, principal: principal)
+        let found = try await repository.job(id)
+        let run = try await repository.run(id)
+        guard found != nil || run != nil else { throw UserFacingError.notFound() }
+        let state = found.flatMap { JobState(rawValue: $0.0.state) }
+        if state == .awaitingMapping, let job = found?.0, job.actorID == principal.userID {
+            return req.redirect(to: SiteURL.importMapping(id).path)
+        }
+        let preview = found?.0.result.flatMap { try? JSONText.decode(ImportPreview.self, from: $0) }
+        let running = state == .queued || state == .running
+        let failed = state == .failed || state == .abandoned
+        var row = run.map(Self.row) ?? found.map { Self.row($0.0, $0.1) }!
+        if failed, let job = found?.0 { row = Self.row(job, found!.1) }
         let problems = try await ImportProblem.query(on: req.db).filter(\.$importRun.$id == id).sort(\.$line).limit(200).all()
         let total = try await ImportProblem.query(on: req.db).filter(\.$importRun.$id == id).count()
-        var row = run.map(Self.row) ?? RunRow(href: "", kind: preview?.kind.label ?? "", file: preview?.fileName ?? "", sha: "",
-                                              actor: principal.actorLabel, started: "", status: running ? "en cours" : "aperçu",
-                                              rows: "", summary: "", refused: false)
-        if failure != nil { row = RunRow(href: row.href, kind: row.kind, file: row.file, sha: row.sha, actor: row.actor,
-                                         started: row.started, status: ImportStatus.failed.rawValue, rows: row.rows,
-                                         summary: row.summary, refused: true) }
         var lineValues: [String] = []
-        if let line = try? req.query.get(Int.self, at: "ligne") {
+        if let text = try? req.query.get(String.self, at: "ligne") {
+            let line = try QueryNumber.parse(text, name: "ligne", default: 0, range: 0...Int(Int32.max))
             lineValues = try await MeasureValueRecord.query(on: req.db).filter(\.$importID == id).filter(\.$line == line)
-                .sort(\.$measure).all().map { "\($0.finess) · \($0.measure) · \($0.year) : \($0.kind == "masked" ? "masqué (\($0.maskReason ?? ""))" : MeasureDisplay.text($0.value))" }
+                .sort(\.$measure).limit(500).all()
+                .map { "\($0.finess) · \($0.measure) · \($0.year) : \($0.kind == "masked" ? "masqué (\($0.maskReason ?? ""))" : MeasureDisplay.text($0.value))" }
         }
-        let previewProblems = preview.map { $0.report.problems.prefix(200).map(\.description) } ?? []
+        let awaiting = state == .awaitingConfirmation
         let context = ImportPage(
             layout: LayoutContext(request: req, title: "Import", principal: principal,
                                   breadcrumbs: [("Imports", .imports), (row.file.isEmpty ? "Import" : row.file, nil)]),
-            run: row, running: running, percent: progress?.percent ?? 0,
-            phase: progress?.phase ?? row.status, dialect: run?.dialect ?? preview?.report.dialect ?? "",
-            message: failure ?? run?.message,
-            problems: problems.map { RowProblem(line: $0.line, column: $0.column, value: $0.value, reason: $0.reason).description } + previewProblems,
-            moreProblems: max(0, total - problems.count), errorsHref: SiteURL.importRun(id).path + "/erreurs.csv",
-            preview: preview?.report.preview ?? [],
-            previewSummary: preview.map { ($0.options.dryRun && $0.report.alreadyImported == nil ? "Aperçu : " : "") + $0.report.summary },
-            canConfirm: preview.map { $0.options.dryRun && $0.report.status != .refused && $0.report.stored > 0 } ?? false,
-            confirmHref: SiteURL.importRun(id).path + "/confirmer",
-            skipped: preview?.report.skipped.prefix(50).map(\.description) ?? [],
+            run: row, running: running, percent: Int(((found?.0.progress ?? 0) * 100).rounded(.down)),
+            phase: found?.0.phase ?? state?.rawValue ?? row.status, dialect: run?.dialect ?? preview?.dialect ?? "",
+            message: failed ? found?.0.message : run?.message,
+            problems: problems.map { RowProblem(line: $0.line, column: $0.column, value: $0.value, reason: $0.reason).description }
+                + (run == nil ? preview?.problems ?? [] : []),
+            moreProblems: max(0, total - problems.count) + (run == nil ? max(0, (preview?.problemCount ?? 0) - (preview?.problems.count ?? 0)) : 0),
+            errorsHref: SiteURL.importErrors(id).path,
+            preview: run == nil ? preview?.preview ?? [] : [],
+            previewSummary: run == nil ? preview.map { (awaiting ? "Aperçu : " : "") + $0.summary } : nil,
+            canConfirm: awaiting && found?.0.actorID == principal.userID && (preview.map { !$0.refused && $0.stored > 0 } ?? false),
+            confirmHref: SiteURL.importConfirm(id).path,
+            skipped: preview?.skipped ?? [],
+            notes: preview?.notes ?? [],
             lineValues: lineValues,
-            failed: failure != nil)
+            failed: failed)
         let response = try await req.view.render("admin/import", context).encodeResponse(for: req)
         if running { response.headers.replaceOrAdd(name: "Refresh", value: "1") }
         return response
     }
 
-    /// The wizard's last step: the previewed file is imported for real.
+    /// The wizard's last step: the previewed file is imported for real, by a new job.
     @Sendable
     func confirm(req: Request) async throws -> Response {
         let principal = try await req.requirePrincipal()
-        guard let id = req.parameters.get("id", as: UUID.self), let entry = req.application.importPreviews.get(id),
-              entry.actorID == principal.userID else { throw UserFacingError.notFound() }
-        guard FileManager.default.fileExists(atPath: entry.path) else {
+        let id = try Self.id(req)
+        guard let (job, payload) = try await ImportRepository(db: req.db, principal: principal).job(id),
+              job.actorID == principal.userID else { throw UserFacingError.notFound() }
+        guard job.state == JobState.awaitingConfirmation.rawValue else {
+            throw UserFacingError(.conflict, "Cet aperçu n'attend plus de confirmation (état : \(job.state)) : il a déjà été confirmé, ou abandonné.")
+        }
+        guard req.application.fileStore.contains(payload.fileSHA256) else {
             throw UserFacingError(.gone, "Le fichier de l'aperçu n'est plus disponible : envoyez-le de nouveau.")
         }
-        _ = req.application.importPreviews.take(id)
-        var options = entry.options
-        options.dryRun = false
-        let newID = UUID()
-        ImportRunner.start(app: req.application, id: newID, kind: entry.kind, path: entry.path, fileName: entry.fileName,
-                           options: options, acceptBadKeys: false, actor: principal.auditActor, logger: req.logger)
+        var confirmed = payload
+        confirmed.dryRun = false
+        let real = confirmed
+        let now = req.now
+        let newID: UUID = try await req.db.transaction { db in
+            guard try await JobQueue.transition(job, from: .awaitingConfirmation, to: .done, at: now, on: db, change: {
+                $0.message = "Aperçu confirmé."
+            }) else {
+                throw UserFacingError(.conflict, "Cet aperçu vient d'être confirmé par ailleurs : rien n'a été fait deux fois.")
+            }
+            return try await JobQueue.enqueue(kind: JobRunner.importKind, payload: real, actor: principal.auditActor,
+                                              fileSHA256: payload.fileSHA256, at: now, on: db).requireID()
+        }
+        await req.application.jobWorker.kick()
         return req.redirect(to: SiteURL.importRun(newID).path)
     }
 
     @Sendable
     func errorsCSV(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), try await ImportRun.find(id, on: req.db) != nil else {
-            throw UserFacingError.notFound()
-        }
+        let principal = try await req.requirePrincipal()
+        let id = try Self.id(req)
+        guard try await ImportRepository(db: req.db, principal: principal).run(id) != nil else { throw UserFacingError.notFound() }
         var csv = FrenchCSVWriter()
         csv.appendRow(["Ligne", "Colonne", "Valeur", "Raison"])
+        var count = 0
         for problem in try await ImportProblem.query(on: req.db).filter(\.$importRun.$id == id).sort(\.$line).all() {
             csv.appendRow([String(problem.line), problem.column, problem.value, problem.reason])
+            count += 1
         }
+        try await AuditLog.append(on: req.db, actor: principal.auditActor, action: "export CSV",
+                                  target: "erreurs de l'import \(id.uuidString.lowercased())", details: "\(count) ligne(s)", at: req.now)
         let response = Response(status: .ok, body: .init(data: csv.data))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         response.headers.contentDisposition = .init(.attachment, filename: "erreurs-import.csv")
         return response
     }
 
+    static func id(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw UserFacingError.notFound() }
+        return id
+    }
+
     private func renderList(_ req: Request, error: String?) async throws -> View {
         let principal = try await req.requirePrincipal()
-        var query = ImportRun.query(on: req.db).sort(\.$startedAt, .descending).limit(100)
-        if principal.role != .admin { query = query.filter(\.$kind !~ ImportKind.allCases.filter(\.isReferenceData).map(\.rawValue)) }
-        let runs = try await query.all()
+        let repository = ImportRepository(db: req.db, principal: principal)
+        let runs = try await repository.recentRuns()
+        let open = try await repository.openJobs()
         return try await req.view.render("admin/imports", ImportsPage(
             layout: LayoutContext(request: req, title: "Imports", principal: principal, breadcrumbs: [("Imports", nil)]),
             runs: runs.map(Self.row),
+            open: open.map { Self.row($0.0, $0.1) },
             kinds: ImportKind.allCases.filter { !$0.isReferenceData || principal.role == .admin }
                 .map { SelectOption(value: $0.rawValue, label: $0.label, selected: false) },
             error: error,
             maxSize: "\(req.application.caqesSettings.maxUploadBytes / 1_000_000) Mo",
-            mappings: try await ImportMappingRecord.query(on: req.db).sort(\.$id).all()
-                .map { SelectOption(value: $0.id ?? "", label: $0.id ?? "", selected: false) }))
+            mappings: try await MappingStore.names(scope: principal.scope, db: req.db)
+                .map { SelectOption(value: $0, label: $0, selected: false) },
+            uploadHref: SiteURL.importUpload(csrf: CSRFMiddleware.token(for: req)).path))
     }
 
     static func row(_ run: ImportRun) -> RunRow {
@@ -182,5 +212,15 @@ struct ImportController: RouteCollection {
                       started: FrenchFormat.dateTime(run.startedAt), status: run.status,
                       rows: FrenchFormat.integer(run.rowsTotal), summary: summary,
                       refused: run.status == ImportStatus.refused.rawValue || run.status == ImportStatus.failed.rawValue)
+    }
+
+    /// A job that has no import record (yet, or ever: a preview, a failure).
+    static func row(_ job: Job, _ payload: ImportJobPayload) -> RunRow {
+        let state = JobState(rawValue: job.state)
+        return RunRow(href: SiteURL.importRun(job.id!).path, kind: payload.kind.label, file: payload.fileName,
+                      sha: String(payload.fileSHA256.prefix(12)), actor: job.actorLabel,
+                      started: FrenchFormat.dateTime(job.createdAt), status: job.state, rows: "",
+                      summary: job.message ?? job.phase ?? "",
+                      refused: state == .failed || state == .refused || state == .abandoned)
     }
 }

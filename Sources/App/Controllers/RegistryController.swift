@@ -11,20 +11,29 @@ struct RegistryController: RouteCollection {
         registry.get("etablissements", ":finess", use: detail)
     }
 
+    /// The list's filters from the query string. Numbers out of range are clamped (a page past
+    /// the last shows the last); text that is not a number is refused with a French message.
     static func filter(from req: Request) throws -> EstablishmentFilter {
         struct Query: Decodable {
             var q: String?; var region: String?; var departement: String?; var statut: String?
-            var categorie: String?; var titulaire: String?; var page: Int?
+            var categorie: String?; var titulaire: String?; var page: String?; var tri: String?; var par_page: String?
         }
         guard let query = try? req.query.decode(Query.self) else {
-            throw UserFacingError(.badRequest, "Paramètres de recherche invalides : le numéro de page doit être un nombre entier.")
+            throw UserFacingError(.badRequest, "Paramètres de recherche invalides.")
         }
-        if let page = query.page, page < 1 {
-            throw UserFacingError(.badRequest, "Paramètre « page » invalide : « \(page) » (un entier ≥ 1 est attendu).")
+        var filter = EstablishmentFilter(text: query.q.map { String($0.prefix(200)) }, region: query.region.map { String($0.prefix(10)) },
+                                         department: query.departement.map { String($0.prefix(10)) },
+                                         status: query.statut.map { String($0.prefix(40)) }, category: query.categorie.map { String($0.prefix(10)) },
+                                         holder: query.titulaire.map { String($0.prefix(20)) })
+        filter.page = try QueryNumber.parse(query.page, name: "page", default: 1, range: 1...Int.max)
+        filter.perPage = try QueryNumber.parse(query.par_page, name: "par_page", default: 50, range: 1...500)
+        if let tri = query.tri, !tri.isEmpty {
+            guard let sort = EstablishmentSort(parameter: tri) else {
+                throw UserFacingError(.badRequest, "Paramètre « tri » invalide : « \(tri.prefix(40)) » (attendu : \(EstablishmentSort.Column.allCases.map(\.rawValue).joined(separator: ", ")), précédé de « - » pour l'ordre décroissant).")
+            }
+            filter.sort = sort
         }
-        return EstablishmentFilter(text: query.q, region: query.region, department: query.departement,
-                                   status: query.statut, category: query.categorie, holder: query.titulaire,
-                                   page: query.page ?? 1)
+        return filter
     }
 
     @Sendable
@@ -34,18 +43,19 @@ struct RegistryController: RouteCollection {
         let repository = EstablishmentRepository(db: req.db, scope: principal.scope)
         let page = try await repository.list(filter)
         let geography = try await GeographyRepository(db: req.db).all()
-        let visibleRegions = geography.regions.filter { region in
-            switch principal.scope {
-            case .regions(let codes): codes.contains(region.code)
-            case .none: false
-            default: true
-            }
-        }
+        // Filters offer what the user's scope covers, no more: an insurer of department 59 is not
+        // offered 18 regions.
+        let facets = try await repository.facets()
+        let visibleRegions = geography.regions.filter { facets.regions.contains($0.code) }
         let categories = try await repository.categories()
         let base = filter.queryItems
         let context = EstablishmentListPage(
             layout: LayoutContext(request: req, title: "Établissements", principal: principal,
                                   breadcrumbs: [("Établissements", nil)]),
+            listHref: SiteURL.establishments.path,
+            columns: Self.columnHeads(filter),
+            pageSizes: [20, 50, 100, 200].map { SelectOption(value: String($0), label: String($0), selected: $0 == page.perPage) },
+            sort: filter.sort == .default ? "" : filter.sort.parameter,
             rows: page.items.map(EstablishmentRow.init),
             total: FrenchFormat.integer(page.total),
             totalCount: page.total,
@@ -53,7 +63,7 @@ struct RegistryController: RouteCollection {
             holder: filter.holder ?? "",
             regions: visibleRegions.map { SelectOption(value: $0.code, label: "\($0.code) – \($0.name)", selected: $0.code == filter.region) },
             departments: geography.departments
-                .filter { dep in visibleRegions.contains { $0.code == dep.regionCode } }
+                .filter { facets.departments.contains($0.code) }
                 .map { SelectOption(value: $0.code, label: "\($0.code) – \($0.name)", selected: $0.code == filter.department) },
             statuses: LegalStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filter.status) }
                 + [SelectOption(value: "inconnu", label: "Inconnu", selected: filter.status == "inconnu")],
@@ -67,17 +77,39 @@ struct RegistryController: RouteCollection {
         return try await req.view.render("registry/list", context)
     }
 
+    /// Column heads: each sorts the list by itself; the sorted one flips its direction.
+    static func columnHeads(_ filter: EstablishmentFilter) -> [ColumnHead] {
+        let columns: [(String, EstablishmentSort.Column?, String)] = [
+            ("FINESS ET", .finess, ""), ("Raison sociale", .name, ""), ("Catégorie", nil, ""), ("Statut", .status, ""),
+            ("Titulaire", .holder, "Qui signe le contrat : l'EJ pour un établissement public, l'ET pour un privé ou un ESPIC."),
+            ("Dép.", .department, ""), ("Commune", .city, ""),
+        ]
+        return columns.map { label, column, help in
+            guard let column else { return ColumnHead(label: label, href: nil, arrow: "", ariaSort: "", help: help) }
+            let current = filter.sort.column == column
+            var next = filter
+            next.sort = EstablishmentSort(column: column, ascending: current ? !filter.sort.ascending : true)
+            next.page = 1
+            return ColumnHead(label: label, href: SiteURL.with(SiteURL.establishments.path, next.queryItems),
+                              arrow: current ? (filter.sort.ascending ? " ▲" : " ▼") : "",
+                              ariaSort: current ? (filter.sort.ascending ? "ascending" : "descending") : "", help: help)
+        }
+    }
+
     @Sendable
     func detail(req: Request) async throws -> View {
         let principal = try await req.requirePrincipal()
         let finess = req.parameters.get("finess") ?? ""
         let repository = EstablishmentRepository(db: req.db, scope: principal.scope)
-        guard let site = try await repository.find(finess) else { throw UserFacingError.notFound() }
+        guard let site = try await repository.find(finess) else {
+            try await repository.auditIfForeign(finess, request: req, principal: principal)
+            throw UserFacingError.notFound()
+        }
         let legalEntity = try await repository.legalEntity(site.legalEntityFINESS)
         let siblings = try await repository.sites(ofLegalEntity: site.legalEntityFINESS).filter { $0.id != site.id }
         let geography = try await GeographyRepository(db: req.db).all()
         let row = EstablishmentRow(site)
-        let measures = try await MeasureRepository(db: req.db).current(finess: [site.id ?? "", site.legalEntityFINESS])
+        let measures = try await MeasureRepository(db: req.db, scope: principal.scope).current(finess: [site.id ?? "", site.legalEntityFINESS])
         var tables: [MeasureTable] = []
         var subjects = [(site.id ?? "", "Mesures de l'établissement (ET \(site.id ?? ""))")]
         if site.legalEntityFINESS != site.id {
@@ -115,13 +147,18 @@ struct RegistryController: RouteCollection {
         let repository = EstablishmentRepository(db: req.db, scope: principal.scope)
         var csv = FrenchCSVWriter()
         csv.appendRow(Self.csvHeader)
+        var count = 0
         try await repository.forEach(filter) { sites in
+            count += sites.count
             for site in sites.map(EstablishmentRow.init) {
                 csv.appendRow([site.finess, site.legalEntity, site.name, site.category, site.aggregateCategory, site.status,
                                site.holder, site.department, site.region, site.address, site.postalCode, site.city,
                                site.source, site.sourceDate])
             }
         }
+        let query = SiteURL.with("", filter.queryItems)
+        try await AuditLog.append(on: req.db, actor: principal.auditActor, action: "export CSV",
+                                  target: "établissements", details: "\(count) ligne(s)\(query.isEmpty ? "" : ", filtres " + query)", at: req.now)
         let response = Response(status: .ok, body: .init(data: csv.data))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         response.headers.contentDisposition = .init(.attachment, filename: "etablissements.csv")

@@ -48,7 +48,7 @@ struct TokenController: RouteCollection {
         try await req.db.transaction { db in
             try await record.create(on: db)
             try await AuditLog.append(on: db, actor: principal.auditActor, action: "création de jeton d'API",
-                                      target: "jeton \(record.prefix)…", details: name)
+                                      target: "jeton \(record.prefix)…", details: name, at: req.now)
         }
         let view = try await render(req, newToken: token, error: nil)
         let response = try await view.encodeResponse(status: .created, for: req)
@@ -63,14 +63,14 @@ struct TokenController: RouteCollection {
               let token = try await APIToken.query(on: req.db).filter(\.$id == id).filter(\.$user.$id == principal.userID).first()
         else { throw UserFacingError.notFound() }
         if token.revokedAt == nil {
-            token.revokedAt = Date()
+            token.revokedAt = req.now
             try await req.db.transaction { db in
                 try await token.save(on: db)
                 try await AuditLog.append(on: db, actor: principal.auditActor, action: "révocation de jeton d'API",
-                                          target: "jeton \(token.prefix)…", details: token.name)
+                                          target: "jeton \(token.prefix)…", details: token.name, at: req.now)
             }
         }
-        req.session.data["flash"] = "Le jeton « \(token.name) » est révoqué."
+        req.webSession?.setFlash("Le jeton « \(token.name) » est révoqué.")
         return req.redirect(to: SiteURL.tokens.path)
     }
 

@@ -56,7 +56,7 @@ struct UserAdminController: RouteCollection {
             return try await view.encodeResponse(status: .unprocessableEntity, for: req)
         }
         let user = try await service.create(input, actor: principal.auditActor)
-        req.session.data["flash"] = "Compte créé pour \(user.email)."
+        req.webSession?.setFlash("Compte créé pour \(user.email).")
         return req.redirect(to: SiteURL.users.path)
     }
 
@@ -70,7 +70,7 @@ struct UserAdminController: RouteCollection {
             throw UserFacingError(.unprocessableEntity, "Vous ne pouvez pas désactiver votre propre compte.")
         }
         try await UserService(db: req.db, app: req.application).setActive(user, !user.isActive, actor: principal.auditActor)
-        req.session.data["flash"] = user.isActive ? "Compte \(user.email) réactivé." : "Compte \(user.email) désactivé."
+        req.webSession?.setFlash(user.isActive ? "Compte \(user.email) réactivé." : "Compte \(user.email) désactivé.")
         return req.redirect(to: SiteURL.users.path)
     }
 

@@ -13,8 +13,12 @@ struct APITokenAuthenticator: AsyncBearerAuthenticator {
             .first(),
             token.user.isActive
         else { return }
-        token.lastUsedAt = Date()
-        try await token.save(on: request.db)
+        // The last use is written at most once a minute, not on every call.
+        let now = request.now
+        if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            token.lastUsedAt = now
+            try await token.save(on: request.db)
+        }
         request.auth.login(token.user)
     }
 }

@@ -2,34 +2,35 @@ import CAQESCore
 import Vapor
 
 /// Lets through only signed-in users whose role may use a route family: pages redirect to the
-/// login page, the API answers 401; a role without access gets 403.
+/// login page (saying so when the session expired), the API answers 401; a role without access
+/// gets 403, and the refusal is audited.
 struct AccessGuard: AsyncMiddleware {
     let family: RouteFamily
     let api: Bool
 
-    static let sessionLifetime: TimeInterval = 8 * 60 * 60
-
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if !api, let seen = request.session.data["seen"].flatMap(Double.init) {
-            if Date().timeIntervalSince1970 - seen > Self.sessionLifetime {
-                request.auth.logout(User.self)
-                request.session.destroy()
-                return request.redirect(to: SiteURL.login(next: request.url.path, expired: true).path)
-            }
-        }
         guard let principal = try await request.principal() else {
             if api {
                 throw UserFacingError(.unauthorized, "Jeton d'API manquant ou invalide : ajoutez l'en-tête « Authorization: Bearer <jeton> ».")
             }
-            return request.redirect(to: SiteURL.login(next: request.url.path, expired: false).path)
+            let expired = request.webSession?.expired ?? false
+            let back = request.method == .GET ? request.url.path : nil
+            return request.redirect(to: SiteURL.login(next: back, expired: expired).path)
         }
-        guard family.allows(principal.role) else { throw UserFacingError.forbidden() }
-        // Sessions live in the database: refresh the idle clock at most once a minute, not on every request.
-        if !api {
-            let now = Date().timeIntervalSince1970
-            let seen = request.session.data["seen"].flatMap(Double.init) ?? 0
-            if now - seen > 60 { request.session.data["seen"] = String(now) }
+        guard family.allows(principal.role) else {
+            try await AccessAudit.refused(request, principal: principal, target: "\(request.method.rawValue) \(request.url.path)",
+                                          reason: "rôle sans accès")
+            throw UserFacingError.forbidden()
         }
         return try await next.respond(to: request)
+    }
+}
+
+/// Access refusals go to the audit trail: a 403 on a route family, a 404 on a record that exists
+/// outside the user's scope.
+enum AccessAudit {
+    static func refused(_ request: Request, principal: Principal, target: String, reason: String) async throws {
+        try await AuditLog.append(on: request.db, actor: principal.auditActor, action: "accès refusé",
+                                  target: String(target.prefix(300)), details: reason, at: request.now)
     }
 }

@@ -1,38 +1,38 @@
 import Vapor
 
-/// Refuses any form post that does not carry the session's CSRF token (`_csrf` field or
-/// `X-CSRF-Token` header). Bearer-token API calls are not session-based and skip it.
+/// Refuses any form post that does not carry the page's CSRF token (`_csrf` field, `_csrf` in the
+/// query string of an upload form, or the `X-CSRF-Token` header). The token is the session's, or
+/// for an anonymous visitor (the login form) a double-submit cookie. An upload's token is read
+/// from its address, so a forged upload is refused before its body is read.
 struct CSRFMiddleware: AsyncMiddleware {
     static let field = "_csrf"
+    /// Form bodies (not uploads) are read up to this size to find the token.
+    static let formBodyLimit = 64 * 1024
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method == .GET || request.method == .HEAD {
-            _ = Self.token(for: request)
             return try await next.respond(to: request)
         }
-        if request.body.data == nil {
-            // Middleware runs before the route collects the body: collect it here (bounded by the upload
-            // limit, 413 beyond) so the form's token can be read.
-            _ = try await request.body.collect(max: request.application.caqesSettings.maxUploadBytes).get()
+        var provided: String? = request.headers.first(name: "X-CSRF-Token") ?? (try? request.query.get(String.self, at: Self.field))
+        if provided == nil, request.headers.contentType != .formData {
+            if request.body.data == nil {
+                _ = try await request.body.collect(max: Self.formBodyLimit).get()
+            }
+            provided = try? request.content.get(String.self, at: Self.field)
         }
-        let expected = request.session.data["csrf"]
-        let provided: String? = request.headers.first(name: "X-CSRF-Token")
-            ?? (try? request.content.get(String.self, at: Self.field))
-        guard let expected, let provided, Self.constantTimeEquals(expected, provided) else {
+        guard let expected = request.webSession?.expectedCSRF(request: request), let provided,
+              Self.constantTimeEquals(expected, provided) else {
             throw UserFacingError(.forbidden, "Jeton de sécurité (CSRF) manquant ou expiré : rechargez la page et recommencez.")
         }
         return try await next.respond(to: request)
     }
 
-    /// The session's token, created on first use.
+    /// The token that this page's forms must carry.
     static func token(for request: Request) -> String {
-        if let existing = request.session.data["csrf"] { return existing }
-        let token = [UInt8].random(count: 32).base64URLEncoded
-        request.session.data["csrf"] = token
-        return token
+        request.webSession?.csrfToken(request: request) ?? ""
     }
 
-    private static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var diff: UInt8 = 0

@@ -1,6 +1,7 @@
 import Vapor
 
-/// Security headers on every response: no framing, no sniffing, a strict content policy.
+/// Security headers on every response, error pages included (it wraps the error middleware): no
+/// framing, no sniffing, a strict content policy; and no caching of what a signed-in user sees.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     let secure: Bool
 
@@ -15,6 +16,9 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         ]
         for (name, value) in headers {
             response.headers.replaceOrAdd(name: name, value: value)
+        }
+        if request.auth.has(User.self) || request.url.path.hasPrefix("/api/") || response.headers[.setCookie].count > 0 {
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         if secure {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")

@@ -12,5 +12,8 @@ extension Application {
         migrations.add(CreateImports())
         migrations.add(SeedGeography(path: directory.resourcesDirectory + "Reference/departements-france.csv"))
         migrations.add(CreateMeasureValues())
+        migrations.add(CreateUserSessions())
+        migrations.add(CreateJobsAndFiles())
+        migrations.add(ProtectAuditEvents())
     }
 }

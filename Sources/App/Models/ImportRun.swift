@@ -27,6 +27,8 @@ final class ImportRun: Model, @unchecked Sendable {
     /// Years the file covers, comma-separated.
     @OptionalField(key: "years") var years: String?
     @OptionalField(key: "skipped_count") var skippedCount: Int?
+    /// Regions of the establishments the file carried, comma-separated (who may see the import).
+    @OptionalField(key: "regions") var regions: String?
     @Field(key: "started_at") var startedAt: Date
     @OptionalField(key: "finished_at") var finishedAt: Date?
 

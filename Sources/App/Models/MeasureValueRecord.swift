@@ -31,6 +31,8 @@ final class ImportMappingRecord: Model, @unchecked Sendable {
     @ID(custom: "name", generatedBy: .user) var id: String?
     @Field(key: "definition") var definition: String
     @Field(key: "created_by") var createdBy: String
+    /// The region the mapping belongs to; nil for a global mapping (administrator).
+    @OptionalField(key: "region_code") var regionCode: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

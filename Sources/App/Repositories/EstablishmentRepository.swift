@@ -12,13 +12,40 @@ struct EstablishmentFilter: Sendable, Equatable {
     var holder: String?
     var page: Int = 1
     var perPage: Int = 50
+    var sort = EstablishmentSort.default
 
     /// Query-string items to rebuild the same list (pagination links, CSV export).
     var queryItems: [URLQueryItem] {
         [("q", text), ("region", region), ("departement", department), ("statut", status),
-         ("categorie", category), ("titulaire", holder)]
+         ("categorie", category), ("titulaire", holder),
+         ("tri", sort == .default ? nil : sort.parameter), ("par_page", perPage == 50 ? nil : String(perPage))]
             .compactMap { name, value in value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) } }
     }
+}
+
+/// The list's order: a column and a direction (`tri=nom`, `tri=-departement`).
+struct EstablishmentSort: Sendable, Equatable {
+    enum Column: String, Sendable, CaseIterable {
+        case name = "nom", finess, department = "departement", status = "statut", holder = "titulaire", city = "commune"
+    }
+    var column: Column
+    var ascending: Bool
+
+    static let `default` = EstablishmentSort(column: .name, ascending: true)
+
+    init(column: Column, ascending: Bool) { self.column = column; self.ascending = ascending }
+
+    /// nil when the parameter names no column.
+    init?(parameter: String) {
+        let descending = parameter.hasPrefix("-")
+        guard let column = Column(rawValue: String(parameter.dropFirst(descending ? 1 : 0))) else { return nil }
+        self.init(column: column, ascending: !descending)
+    }
+
+    var parameter: String { (ascending ? "" : "-") + column.rawValue }
+
+    /// The column first, then the name for equal values.
+    var keys: [(Column, Bool)] { column == .name ? [(.name, ascending)] : [(column, ascending), (.name, true)] }
 }
 
 /// A page of results.
@@ -28,6 +55,14 @@ struct Page<Item> {
     let page: Int
     let perPage: Int
     var pageCount: Int { max(1, (total + perPage - 1) / perPage) }
+
+    static func clampPerPage(_ perPage: Int) -> Int { min(max(perPage, 1), 500) }
+
+    /// `page` within 1…last page, whatever was asked.
+    static func clamp(_ page: Int, total: Int, perPage: Int) -> Int {
+        let last = max(1, (total + perPage - 1) / perPage)
+        return min(max(page, 1), last)
+    }
 }
 
 /// Reads the registry within a user's scope. A site outside the scope is never returned: for that
@@ -39,12 +74,24 @@ struct EstablishmentRepository {
     func list(_ filter: EstablishmentFilter) async throws -> Page<Site> {
         let query = filtered(filter)
         let total = try await query.copy().count()
-        let page = max(1, filter.page)
-        let items = try await query
-            .sort(\.$name, .ascending).sort(\.$id, .ascending)
-            .range(((page - 1) * filter.perPage)..<(page * filter.perPage))
+        let perPage = Page<Site>.clampPerPage(filter.perPage)
+        // A page past the last shows the last: never an offset that overflows or a range that traps.
+        let page = Page<Site>.clamp(filter.page, total: total, perPage: perPage)
+        var sorted = query
+        for (key, ascending) in filter.sort.keys {
+            switch key {
+            case .name: sorted = sorted.sort(\.$name, ascending ? .ascending : .descending)
+            case .finess: sorted = sorted.sort(\.$id, ascending ? .ascending : .descending)
+            case .department: sorted = sorted.sort(\.$departmentCode, ascending ? .ascending : .descending)
+            case .status: sorted = sorted.sort(\.$legalStatus, ascending ? .ascending : .descending)
+            case .holder: sorted = sorted.sort(\.$holderFINESS, ascending ? .ascending : .descending)
+            case .city: sorted = sorted.sort(\.$city, ascending ? .ascending : .descending)
+            }
+        }
+        let items = try await sorted.sort(\.$id, .ascending)
+            .range(((page - 1) * perPage)..<(page * perPage))
             .all()
-        return Page(items: items, total: total, page: page, perPage: filter.perPage)
+        return Page(items: items, total: total, page: page, perPage: perPage)
     }
 
     /// Every matching site, in pages of `chunk`, for exports.
@@ -58,6 +105,12 @@ struct EstablishmentRepository {
         }
     }
 
+    /// A refused look-up of a record that exists outside the scope goes to the audit trail.
+    func auditIfForeign(_ finess: String, request: Request, principal: Principal) async throws {
+        guard finess.count <= 20, try await Site.find(finess, on: db) != nil else { return }
+        try await AccessAudit.refused(request, principal: principal, target: "établissement \(finess)", reason: "hors périmètre")
+    }
+
     func find(_ finess: String) async throws -> Site? {
         try await scoped(Site.query(on: db)).filter(\.$id == finess).first()
     }
@@ -69,6 +122,22 @@ struct EstablishmentRepository {
 
     func legalEntity(_ ej: String) async throws -> LegalEntity? {
         try await LegalEntity.find(ej, on: db)
+    }
+
+    /// Regions and departments of the visible sites, for the filter lists.
+    func facets() async throws -> (regions: Set<String>, departments: Set<String>) {
+        switch scope {
+        case .all:
+            let regions = try await RegionModel.query(on: db).all().compactMap(\.id)
+            let departments = try await DepartmentModel.query(on: db).all().compactMap(\.id)
+            return (Set(regions), Set(departments))
+        case .regions(let codes):
+            let departments = try await DepartmentModel.query(on: db).filter(\.$regionCode ~~ Array(codes)).all().compactMap(\.id)
+            return (codes, Set(departments))
+        default:
+            let rows = try await scoped(Site.query(on: db)).field(\.$regionCode).field(\.$departmentCode).unique().all()
+            return (Set(rows.compactMap(\.regionCode)), Set(rows.map(\.departmentCode)))
+        }
     }
 
     /// Distinct aggregated categories of visible sites, for the filter list.

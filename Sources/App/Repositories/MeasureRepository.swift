@@ -3,9 +3,12 @@ import Fluent
 import SQLKit
 import Vapor
 
-/// Reads stored measure values (the current version of each source) within a user's scope.
+/// Reads stored measure values (the current version of each source) within a user's scope: a
+/// site's values when the scope covers the site, a legal entity's when it covers the entity
+/// itself (its region, department, or the entity as contract holder). Commands read with `.all`.
 struct MeasureRepository {
     let db: any Database
+    var scope: AccessScope = .all
 
     struct Row: Decodable, Sendable {
         let finess: String
@@ -29,12 +32,36 @@ struct MeasureRepository {
             .where("current", .equal, true)
         if let measures { query = query.where(SQLColumn("measure"), .in, SQLBind.group(measures)) }
         if let year { query = query.where("year", .equal, year) }
-        if let finess { query = query.where(SQLColumn("finess"), .in, SQLBind.group(finess)) }
+        if let finess {
+            let visible = try await visibleSubjects(finess)
+            if visible.isEmpty { return [] }
+            query = query.where(SQLColumn("finess"), .in, SQLBind.group(visible))
+        }
         if let region {
             let subjects = try await subjects(inRegion: region)
             query = query.where(SQLColumn("finess"), .in, SQLBind.group(Array(subjects)))
         }
         return try await query.orderBy("finess").orderBy("measure").orderBy("year").all(decoding: Row.self)
+    }
+
+    /// Those of these FINESS numbers (ET or EJ) whose measures the scope may see.
+    func visibleSubjects(_ finess: [String]) async throws -> [String] {
+        if scope == .all { return finess }
+        let sql = db as! any SQLDatabase
+        struct SiteRow: Decodable { let finess: String; let region_code: String?; let department_code: String; let holder_finess: String; let legal_entity_finess: String }
+        struct EntityRow: Decodable { let finess: String; let region_code: String?; let department_code: String }
+        var visible: [String] = []
+        for chunk in finess.chunked(into: 500) {
+            let sites = try await sql.select().columns("finess", "region_code", "department_code", "holder_finess", "legal_entity_finess")
+                .from("sites").where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk))).all(decoding: SiteRow.self)
+            visible += sites.filter { scope.allows(regionCode: $0.region_code, departmentCode: $0.department_code,
+                                                   holderFINESS: $0.holder_finess, legalEntityFINESS: $0.legal_entity_finess) }.map { $0.finess }
+            let entities = try await sql.select().columns("finess", "region_code", "department_code")
+                .from("legal_entities").where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk))).all(decoding: EntityRow.self)
+            visible += entities.filter { scope.allows(regionCode: $0.region_code, departmentCode: $0.department_code,
+                                                      holderFINESS: $0.finess, legalEntityFINESS: $0.finess) }.map { $0.finess }
+        }
+        return visible
     }
 
     /// FINESS numbers (ET and EJ) of a region.

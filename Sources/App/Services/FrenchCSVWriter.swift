@@ -11,9 +11,10 @@ struct FrenchCSVWriter {
     }
 
     static func escape(_ field: String) -> String {
-        // A leading = + - @ would be run as a formula by spreadsheets (CSV injection): prefix it.
+        // A leading = + - @ would be run as a formula by spreadsheets (CSV injection), and so would
+        // one after a leading TAB or CR, which spreadsheets skip: prefix it.
         var value = field
-        if let first = value.first, "=+-@".contains(first), Double(value) == nil { value = "'" + value }
+        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(value) == nil { value = "'" + value }
         guard value.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

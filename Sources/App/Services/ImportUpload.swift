@@ -1,81 +1,107 @@
 import CAQESCore
 import CAQESData
-import NIOConcurrencyHelpers
+import Fluent
 import Vapor
 
-/// An uploaded file to import, as the wizard page or the API received it (same multipart fields).
-struct ImportUpload: Content {
+/// An uploaded file to import, as the wizard page or the API sent it (same multipart fields),
+/// received through `UploadReceiver` (streamed into the file store).
+struct ImportUpload: Sendable {
     var type: String?
-    var fichier: File?
     var annee: String?
     var correspondance: String?
     var source: String?
-    var ignorer_inconnus: String?
+    var ignorerInconnus: String?
     var apercu: String?
-    var cles_invalides: String?
+    var clesInvalides: String?
+    var fileName: String?
+    var fileSHA256: String?
+
+    init(_ received: ReceivedUpload) {
+        let fields = received.fields
+        type = fields["type"]
+        annee = fields["annee"]
+        correspondance = fields["correspondance"]
+        source = fields["source"]
+        ignorerInconnus = fields["ignorer_inconnus"]
+        apercu = fields["apercu"]
+        clesInvalides = fields["cles_invalides"]
+        fileName = received.fileName
+        fileSHA256 = received.fileSHA256
+    }
 
     static func isOn(_ value: String?) -> Bool { ["on", "true", "1", "oui"].contains(value?.lowercased() ?? "") }
 
-    /// What the upload led to: an import under way, or a wide file waiting for its column mapping.
+    /// What the upload led to: an import queued, or a wide file waiting for its column mapping.
     enum Outcome { case started(UUID), needsMapping(UUID) }
 
-    /// Validates the fields, stores the file and starts the import in the background; returns its
-    /// id. Refusals are French `UserFacingError`s: 422 for a field, 403 for a registry file when
-    /// the user is not an administrator.
+    /// As `begin`, for programs: a file that needs a mapping is refused rather than waiting.
     func start(req: Request, principal: Principal) async throws -> UUID {
         switch try await begin(req: req, principal: principal, allowMappingStep: false) {
         case .started(let id), .needsMapping(let id): return id
         }
     }
 
-    /// As `start`, but a measures file that is neither in the long format nor given a mapping
-    /// stops at the wizard's mapping step instead of being refused.
+    /// Validates the fields and queues the import job (any instance runs it); a measures file
+    /// that is neither in the long format nor given a mapping stops at the wizard's mapping step.
+    /// Refusals are French `UserFacingError`s: 422 for a field, 403 for a registry file when the
+    /// user is not an administrator.
     func begin(req: Request, principal: Principal, allowMappingStep: Bool) async throws -> Outcome {
         guard let kind = type.flatMap(ImportKind.init(rawValue:)) else {
             throw UserFacingError(.unprocessableEntity, "Choisissez le type de fichier (« type » : \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))).")
         }
-        if kind.isReferenceData && principal.role != .admin { throw UserFacingError.forbidden() }
-        guard let file = fichier, file.data.readableBytes > 0 else {
-            throw UserFacingError(.unprocessableEntity, "Le fichier est vide ou absent : choisissez un fichier CSV.")
+        if kind.isReferenceData && principal.role != .admin {
+            try await AccessAudit.refused(req, principal: principal, target: "import \(kind.rawValue)", reason: "réservé aux administrateurs")
+            throw UserFacingError.forbidden()
         }
-        var options = MeasuresImportOptions(skipUnknown: Self.isOn(ignorer_inconnus), dryRun: Self.isOn(apercu))
+        guard let sha = fileSHA256 else {
+            throw UserFacingError(.unprocessableEntity, "Le fichier est vide ou absent : choisissez un fichier CSV ou XLSX.")
+        }
+        var payload = ImportJobPayload(kind: kind, fileSHA256: sha, fileName: Self.cleanName(fileName), year: nil, mapping: nil,
+                                       source: nil, skipUnknown: Self.isOn(ignorerInconnus), dryRun: Self.isOn(apercu),
+                                       acceptBadKeys: Self.isOn(clesInvalides) && principal.role == .admin,
+                                       actorID: principal.userID, actorLabel: principal.actorLabel,
+                                       scope: ScopeCodes(principal.scope), header: nil)
         if let text = annee?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             guard let year = Int(text), (1990...2100).contains(year) else {
-                throw UserFacingError(.unprocessableEntity, "Année invalide : « \(text) » (un entier de 1990 à 2100 est attendu).")
+                throw UserFacingError(.unprocessableEntity, "Année invalide : « \(text.prefix(20)) » (un entier de 1990 à 2100 est attendu).")
             }
-            options.year = year
+            payload.year = year
         }
-        if (kind == .phmev || kind == .hospidiag) && options.year == nil {
+        if (kind == .phmev || kind == .hospidiag) && payload.year == nil {
             throw UserFacingError(.unprocessableEntity, "Indiquez l'année des données (« annee ») : ce fichier ne la contient pas.")
         }
         if let name = correspondance, !name.isEmpty, kind == .measures {
-            guard var mapping = try await MappingStore.load(name: name, db: req.db) else {
-                throw UserFacingError(.unprocessableEntity, "Correspondance inconnue : « \(name) ».")
+            guard var mapping = try await MappingStore.load(name: name, scope: principal.scope, db: req.db) else {
+                throw UserFacingError(.unprocessableEntity, "Correspondance inconnue : « \(name.prefix(80)) ».")
             }
-            if let year = options.year { mapping.fixedYear = year; mapping.yearColumn = nil }
-            options.mapping = mapping
+            if let year = payload.year { mapping.fixedYear = year; mapping.yearColumn = nil }
+            payload.mapping = mapping
         }
-        if let source = source?.trimmingCharacters(in: .whitespaces), !source.isEmpty { options.source = source }
-        let id = UUID()
-        let directory = req.application.caqesSettings.storageDirectory + "uploads/"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = directory + id.uuidString.lowercased() + ".csv"
-        try await req.fileio.writeFile(file.data, at: path)
-        let fileName = String(file.filename.split(separator: "/").last ?? "fichier.csv")
-        if allowMappingStep, kind == .measures, options.mapping == nil, let header = try? FileHeader.read(path: path),
-           !header.isLongFormat {
-            req.application.pendingMappings.set(id, .init(path: path, fileName: fileName, options: options,
-                                                          actorID: principal.userID, header: header))
-            return .needsMapping(id)
+        if let source = source?.trimmingCharacters(in: .whitespaces), !source.isEmpty { payload.source = String(source.prefix(80)) }
+        let now = req.now
+        if allowMappingStep, kind == .measures, payload.mapping == nil,
+           let header = try? FileHeader.read(path: req.application.fileStore.path(for: sha)), !header.isLongFormat {
+            payload.header = header
+            let job = try await JobQueue.enqueue(kind: JobRunner.importKind, payload: payload, state: .awaitingMapping,
+                                                 actor: principal.auditActor, fileSHA256: sha, at: now, on: req.db)
+            return .needsMapping(try job.requireID())
         }
-        ImportRunner.start(app: req.application, id: id, kind: kind, path: path, fileName: fileName, options: options,
-                           acceptBadKeys: Self.isOn(cles_invalides), actor: principal.auditActor, logger: req.logger)
-        return .started(id)
+        let job = try await JobQueue.enqueue(kind: JobRunner.importKind, payload: payload, actor: principal.auditActor,
+                                             fileSHA256: sha, at: now, on: req.db)
+        await req.application.jobWorker.kick()
+        return .started(try job.requireID())
+    }
+
+    /// The file's own name, without any folder a browser may send.
+    static func cleanName(_ name: String?) -> String {
+        let last = (name ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let cleaned = String(last.filter { !$0.isNewline && $0 != "\0" }.prefix(200))
+        return cleaned.isEmpty ? "fichier.csv" : cleaned
     }
 }
 
 /// The first lines of an uploaded file, for the wizard's mapping step.
-struct FileHeader: Sendable {
+struct FileHeader: Sendable, Codable {
     let columns: [String]
     let sample: [[String]]
     let dialect: String
@@ -93,32 +119,5 @@ struct FileHeader: Sendable {
         while sample.count < sampleRows, let record = try reader.next() { sample.append(record.fields) }
         let long = ["finess", "mesure", "annee", "valeur"].allSatisfy { reader.columnIndex($0) != nil }
         return FileHeader(columns: reader.header, sample: sample, dialect: reader.dialect.label, isLongFormat: long)
-    }
-}
-
-/// Wide files waiting for their mapping (the wizard's mapping step), held in memory with their file.
-final class PendingMappingBoard: Sendable {
-    struct Entry: Sendable {
-        let path: String
-        let fileName: String
-        let options: MeasuresImportOptions
-        let actorID: UUID
-        let header: FileHeader
-    }
-
-    private let state = NIOLockedValueBox<[UUID: Entry]>([:])
-    func set(_ id: UUID, _ entry: Entry) { state.withLockedValue { $0[id] = entry } }
-    func get(_ id: UUID) -> Entry? { state.withLockedValue { $0[id] } }
-    func take(_ id: UUID) -> Entry? { state.withLockedValue { $0.removeValue(forKey: id) } }
-}
-
-extension Application {
-    private struct PendingKey: StorageKey { typealias Value = PendingMappingBoard }
-
-    var pendingMappings: PendingMappingBoard {
-        if let board = storage[PendingKey.self] { return board }
-        let board = PendingMappingBoard()
-        storage[PendingKey.self] = board
-        return board
     }
 }

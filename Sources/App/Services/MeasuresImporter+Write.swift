@@ -8,7 +8,8 @@ extension MeasuresImporter {
     static let valueColumns = ["id", "finess", "measure", "year", "kind", "value", "raw", "mask_reason", "source",
                                "import_id", "line", "current"]
 
-    /// Writes the import record, marks the previous version of (source, years) as replaced, and
+    /// Writes the import record, marks the previous values of (source, year, establishment) that the
+    /// file carries as replaced, and
     /// stores the new values, all in one transaction. Returns how many values were replaced.
     func commit(_ records: [MeasureRecord], report: MeasuresImportReport, kind: ImportKind, fileName: String,
                 sha: String, size: Int, actor: AuditActor, id: UUID) async throws -> Int {
@@ -22,19 +23,27 @@ extension MeasuresImporter {
         let years = report.years
         return try await db.transaction { db in
             let sql = db as! any SQLDatabase
-            let run = Self.importRun(report: report, kind: kind, fileName: fileName, sha: sha, size: size, actor: actor, id: id)
+            let run = Self.importRun(report: report, kind: kind, fileName: fileName, sha: sha, size: size, actor: actor, id: id, at: clock.now())
             run.status = ImportStatus.done.rawValue
             run.createdCount = records.count
             try await run.create(on: db)
+            // The new version replaces the values of the establishments and years it carries, and
+            // only those: another region's values of the same source stay current.
             var replaced = 0
-            if !years.isEmpty {
-                replaced = try await MeasureValueRecord.query(on: db)
-                    .filter(\.$source == report.source).filter(\.$year ~~ years).filter(\.$current == true).count()
-                try await sql.update("measure_values").set("current", to: false)
-                    .where("source", .equal, report.source)
-                    .where(SQLColumn("year"), .in, SQLBind.group(years))
-                    .where("current", .equal, true)
-                    .run()
+            var subjectsByYear: [Int: Set<String>] = [:]
+            for record in records { subjectsByYear[record.year, default: []].insert(record.finess.value) }
+            for (year, subjects) in subjectsByYear.sorted(by: { $0.key < $1.key }) {
+                for chunk in Array(subjects).sorted().chunked(into: 500) {
+                    replaced += try await MeasureValueRecord.query(on: db)
+                        .filter(\.$source == report.source).filter(\.$year == year).filter(\.$finess ~~ chunk)
+                        .filter(\.$current == true).count()
+                    try await sql.update("measure_values").set("current", to: false)
+                        .where("source", .equal, report.source)
+                        .where("year", .equal, year)
+                        .where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk)))
+                        .where("current", .equal, true)
+                        .run()
+                }
             }
             var written = 0
             for batch in rows.chunked(into: Self.batchSize) {
@@ -48,7 +57,8 @@ extension MeasuresImporter {
             try await ImportProblem.store(report.skipped, importID: id, prefix: "ligne ignorée : ", on: db)
             try await AuditLog.append(on: db, actor: actor, action: "import de mesures",
                                       target: "import \(id.uuidString.lowercased())",
-                                      details: "\(kind.rawValue) \(fileName) sha256=\(sha) source=\(report.source) années=\(years.map(String.init).joined(separator: ",")) valeurs=\(records.count) remplacées=\(replaced) ignorées=\(report.skipped.count)")
+                                      details: "\(kind.rawValue) \(fileName) sha256=\(sha) source=\(report.source) années=\(years.map(String.init).joined(separator: ",")) valeurs=\(records.count) remplacées=\(replaced) ignorées=\(report.skipped.count)",
+                                      at: clock.now())
             return replaced
         }
     }
@@ -56,19 +66,19 @@ extension MeasuresImporter {
     func refuse(report: MeasuresImportReport, kind: ImportKind, fileName: String, sha: String, size: Int,
                 actor: AuditActor, id: UUID) async throws {
         try await db.transaction { db in
-            let run = Self.importRun(report: report, kind: kind, fileName: fileName, sha: sha, size: size, actor: actor, id: id)
+            let run = Self.importRun(report: report, kind: kind, fileName: fileName, sha: sha, size: size, actor: actor, id: id, at: clock.now())
             run.status = ImportStatus.refused.rawValue
             run.errorCount = report.problems.count
             run.message = "\(report.problems.count) erreur(s) : rien n'a été enregistré."
             try await run.create(on: db)
             try await ImportProblem.store(report.problems, importID: id, on: db)
             try await AuditLog.append(on: db, actor: actor, action: "import refusé", target: "import \(id.uuidString.lowercased())",
-                                      details: "\(kind.rawValue) \(fileName) sha256=\(sha) erreurs=\(report.problems.count)")
+                                      details: "\(kind.rawValue) \(fileName) sha256=\(sha) erreurs=\(report.problems.count)", at: clock.now())
         }
     }
 
     static func importRun(report: MeasuresImportReport, kind: ImportKind, fileName: String, sha: String, size: Int,
-                          actor: AuditActor, id: UUID) -> ImportRun {
+                          actor: AuditActor, id: UUID, at date: Date) -> ImportRun {
         let run = ImportRun()
         run.id = id
         run.kind = kind.rawValue
@@ -84,8 +94,9 @@ extension MeasuresImporter {
         run.dialect = report.dialect
         run.source = report.source
         run.years = report.years.map(String.init).joined(separator: ",")
-        run.startedAt = Date()
-        run.finishedAt = Date()
+        run.startedAt = date
+        run.finishedAt = date
+        run.regions = report.regions.sorted().joined(separator: ",")
         run.status = ImportStatus.running.rawValue
         if !report.skipped.isEmpty { run.message = "\(report.skipped.count) ligne(s) ignorée(s) : établissements absents du registre." }
         return run

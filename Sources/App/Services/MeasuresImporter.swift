@@ -13,6 +13,8 @@ struct MeasuresImportOptions: Sendable {
     var dryRun = false
     /// Values of a newer version of the same source and year replace the older ones.
     var source: String?
+    /// Whose establishments the file may touch: a row outside it refuses the file.
+    var scope: AccessScope = .all
 }
 
 /// What a measures import found or did.
@@ -25,6 +27,10 @@ struct MeasuresImportReport: Sendable {
     var masked: Int
     var skipped: [RowProblem]
     var problems: [RowProblem]
+    /// Facts about the file that refuse nothing (identical duplicate rows…).
+    var notes: [RowProblem] = []
+    /// Regions of the establishments the file carries.
+    var regions: Set<String> = []
     var preview: [[String]]
     var dialect: String
     var source: String
@@ -54,6 +60,7 @@ struct MeasuresImportReport: Sendable {
 struct MeasuresImporter {
     let db: any Database
     let logger: Logger
+    let clock: AppClock
     var progress: @Sendable (ImportProgress) -> Void = { _ in }
 
     static let previewRows = 20
@@ -77,14 +84,24 @@ struct MeasuresImporter {
             report.skipped += report.problems.filter { $0.column.lowercased() == "etb_rgt" }
             report.problems.removeAll { $0.column.lowercased() == "etb_rgt" }
         }
-        // Every FINESS must be in the registry (ET or EJ): never created silently.
+        // Every FINESS must be in the registry (ET or EJ): never created silently. And it must be in
+        // the importer's scope: an analyst's file never touches another region's establishments.
         let known = try await knownFINESS(among: Set(parsed.outcome.records.map(\.finess.value)))
         var records: [MeasureRecord] = []
         for record in parsed.outcome.records {
-            if known.contains(record.finess.value) { records.append(record); continue }
-            let problem = RowProblem(line: record.line, column: "finess", value: record.finess.value,
-                                     reason: "établissement absent du registre FINESS")
-            if options.skipUnknown { report.skipped.append(problem) } else { report.problems.append(problem) }
+            guard let subject = known[record.finess.value] else {
+                let problem = RowProblem(line: record.line, column: "finess", value: record.finess.value,
+                                         reason: "établissement absent du registre FINESS")
+                if options.skipUnknown { report.skipped.append(problem) } else { report.problems.append(problem) }
+                continue
+            }
+            guard subject.allowed(by: options.scope) else {
+                report.problems.append(RowProblem(line: record.line, column: "finess", value: record.finess.value,
+                                                  reason: "établissement hors de votre périmètre (région \(subject.region ?? "inconnue"))"))
+                continue
+            }
+            if let region = subject.region { report.regions.insert(region) }
+            records.append(record)
         }
         report.problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         report.skipped = Self.unique(report.skipped)
@@ -199,16 +216,35 @@ struct MeasuresImporter {
         }
     }
 
-    /// Which of these FINESS numbers the registry holds (as ET or EJ).
-    private func knownFINESS(among candidates: Set<String>) async throws -> Set<String> {
+    /// Where a FINESS of the registry stands, for scope checks.
+    struct Subject: Sendable {
+        let region: String?
+        let department: String?
+        let holder: String?
+
+        /// A site by its own attributes; a legal entity by its region (ARS, experts), department
+        /// (insurers) or as a holder itself (establishment staff).
+        func allowed(by scope: AccessScope) -> Bool {
+            scope.allows(regionCode: region, departmentCode: department ?? "", holderFINESS: holder ?? "", legalEntityFINESS: "")
+        }
+    }
+
+    /// The FINESS numbers of these that the registry holds (as ET or EJ), with where they stand.
+    private func knownFINESS(among candidates: Set<String>) async throws -> [String: Subject] {
         let sql = db as! any SQLDatabase
-        struct Row: Decodable { let finess: String }
-        var known = Set<String>()
+        struct SiteRow: Decodable { let finess: String; let region_code: String?; let department_code: String; let holder_finess: String }
+        struct EntityRow: Decodable { let finess: String; let region_code: String?; let department_code: String? }
+        var known: [String: Subject] = [:]
         for chunk in Array(candidates).chunked(into: 1_000) {
-            for table in ["sites", "legal_entities"] {
-                let rows = try await sql.select().column("finess").from(table)
-                    .where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
-                known.formUnion(rows.map(\.finess))
+            let entities = try await sql.select().columns("finess", "region_code", "department_code").from("legal_entities")
+                .where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk))).all(decoding: EntityRow.self)
+            for entity in entities {
+                known[entity.finess] = Subject(region: entity.region_code, department: entity.department_code, holder: entity.finess)
+            }
+            let sites = try await sql.select().columns("finess", "region_code", "department_code", "holder_finess").from("sites")
+                .where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk))).all(decoding: SiteRow.self)
+            for site in sites {
+                known[site.finess] = Subject(region: site.region_code, department: site.department_code, holder: site.holder_finess)
             }
         }
         return known

@@ -1,4 +1,5 @@
 import Vapor
+import Fluent
 
 /// Password hashing (bcrypt) and the password rules users are told about.
 enum Passwords {
@@ -27,5 +28,35 @@ enum Passwords {
             return "Le mot de passe doit mêler au moins trois types de caractères parmi : minuscules, majuscules, chiffres, symboles."
         }
         return nil
+    }
+}
+
+extension Passwords {
+    /// Verifies against a fixed hash of the configured cost, so that an unknown account costs the
+    /// same time as a known one (no account enumeration by timing).
+    static func burnTime(_ password: String, app: Application) {
+        _ = verify(password, hash: app.caqesDummyPasswordHash)
+    }
+}
+
+extension Application {
+    private struct DummyHashKey: StorageKey { typealias Value = String }
+
+    /// A bcrypt hash of a random password, at the configured cost, made once at start-up.
+    var caqesDummyPasswordHash: String {
+        get { storage[DummyHashKey.self] ?? "" }
+        set { storage[DummyHashKey.self] = newValue }
+    }
+}
+
+/// Ends what a credential change must end: the user's other browser sessions and API tokens.
+enum Credentials {
+    /// Deletes every session of the user but `keeping`, and revokes every live API token.
+    static func revokeAll(userID: UUID, keepingSession keeping: String?, at date: Date, on db: any Database) async throws {
+        var sessions = UserSession.query(on: db).filter(\.$user.$id == userID)
+        if let keeping { sessions = sessions.filter(\.$id != keeping) }
+        try await sessions.delete()
+        try await APIToken.query(on: db).filter(\.$user.$id == userID).filter(\.$revokedAt == nil)
+            .set(\.$revokedAt, to: date).update()
     }
 }

@@ -30,7 +30,7 @@ extension RegistryImporter {
         var changed: [[any SQLExpression]] = []
         var created = 0, updated = 0, unchanged = 0
         var legalEntities: [String: (name: String, department: String, region: String?)] = [:]
-        let now = Date()
+        let now = clock.now()
         for record in records {
             let department = record.finess.departmentCode
             let region = regions[department]
@@ -93,12 +93,12 @@ extension RegistryImporter {
             run.createdCount = createdCount
             run.updatedCount = updatedCount
             run.unchangedCount = unchangedCount
-            run.finishedAt = Date()
+            run.finishedAt = clock.now()
             run.message = nil
             try await run.save(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "import FINESS",
                                       target: "import \(run.id!.uuidString.lowercased())",
-                                      details: "\(run.fileName) sha256=\(run.fileSHA256) lignes=\(rowCount) créées=\(createdCount) modifiées=\(updatedCount) inchangées=\(unchangedCount)")
+                                      details: "\(run.fileName) sha256=\(run.fileSHA256) lignes=\(rowCount) créées=\(createdCount) modifiées=\(updatedCount) inchangées=\(unchangedCount)", at: clock.now())
         }
         report.created = created
         report.updated = updated
@@ -159,11 +159,11 @@ extension RegistryImporter {
             run.unchangedCount = unchangedCount
             run.errorCount = 0
             run.message = skippedCount == 0 ? nil : "\(skippedCount) ligne(s) ignorée(s) : établissements absents du registre."
-            run.finishedAt = Date()
+            run.finishedAt = clock.now()
             try await run.save(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "import statuts",
                                       target: "import \(run.id!.uuidString.lowercased())",
-                                      details: "\(run.fileName) sha256=\(run.fileSHA256) lignes=\(rowCount) modifiées=\(updated) inchangées=\(unchangedCount) ignorées=\(skippedCount)")
+                                      details: "\(run.fileName) sha256=\(run.fileSHA256) lignes=\(rowCount) modifiées=\(updated) inchangées=\(unchangedCount) ignorées=\(skippedCount)", at: clock.now())
         }
         report.updated = updated
         report.unchanged = unchanged

@@ -36,13 +36,14 @@ struct ImportReport: Sendable {
 struct RegistryImporter {
     let db: any Database
     let logger: Logger
+    let clock: AppClock
     var progress: @Sendable (ImportProgress) -> Void = { _ in }
 
     static let batchSize = 400
 
     func run(kind: ImportKind, path: String, fileName: String, actor: AuditActor, acceptBadKeys: Bool = false,
              importID: UUID = UUID()) async throws -> ImportReport {
-        let started = Date()
+        let started = clock.now()
         let (sha, size) = try FileDigest.sha256(path: path)
         let run = ImportRun()
         run.id = importID
@@ -60,12 +61,12 @@ struct RegistryImporter {
         do {
             var report = try await perform(kind: kind, path: path, fileName: fileName, actor: actor,
                                            acceptBadKeys: acceptBadKeys, run: run)
-            report.seconds = Date().timeIntervalSince(started)
+            report.seconds = clock.now().timeIntervalSince(started)
             return report
         } catch {
             run.status = ImportStatus.failed.rawValue
             run.message = (error as? CSVError)?.description ?? String(describing: error)
-            run.finishedAt = Date()
+            run.finishedAt = clock.now()
             try? await run.save(on: db)
             throw error
         }
@@ -123,12 +124,12 @@ struct RegistryImporter {
             run.rowsTotal = rowCount
             run.errorCount = problems.count
             run.message = "\(problems.count) ligne(s) en erreur : rien n'a été enregistré."
-            run.finishedAt = Date()
+            run.finishedAt = clock.now()
             try await run.save(on: db)
             try await ImportProblem.store(problems, importID: run.id!, on: db)
             try await AuditLog.append(on: db, actor: actor, action: "import refusé",
                                       target: "import \(run.id!.uuidString.lowercased())",
-                                      details: "\(run.kind) \(run.fileName) sha256=\(run.fileSHA256) erreurs=\(problems.count)")
+                                      details: "\(run.kind) \(run.fileName) sha256=\(run.fileSHA256) erreurs=\(problems.count)", at: clock.now())
         }
         logger.info("import refused", metadata: ["import-id": .string(run.id!.uuidString), "errors": .stringConvertible(problems.count)])
         return report

@@ -55,7 +55,7 @@ struct UserService {
                 }
             }
             try await AuditLog.append(on: db, actor: actor, action: "création d'utilisateur", target: "utilisateur \(user.email)",
-                                      details: "rôle=\(input.role.rawValue) périmètre=\(input.scopeCodes.joined(separator: ","))")
+                                      details: "rôle=\(input.role.rawValue) périmètre=\(input.scopeCodes.joined(separator: ","))", at: app.clock.now())
         }
         return user
     }
@@ -66,18 +66,26 @@ struct UserService {
         }
         if let rule = Passwords.problem(with: password) { throw UserFacingError(.unprocessableEntity, rule) }
         user.passwordHash = try Passwords.hash(password, app: app)
+        let now = app.clock.now()
+        let userID = try user.requireID()
         try await db.transaction { db in
             try await user.save(on: db)
-            try await AuditLog.append(on: db, actor: actor, action: "réinitialisation de mot de passe", target: "utilisateur \(user.email)")
+            // A reset ends every session and revokes every API token of the account.
+            try await Credentials.revokeAll(userID: userID, keepingSession: nil, at: now, on: db)
+            try await AuditLog.append(on: db, actor: actor, action: "réinitialisation de mot de passe", target: "utilisateur \(user.email)",
+                                      details: "sessions fermées, jetons d'API révoqués", at: now)
         }
     }
 
     func setActive(_ user: User, _ active: Bool, actor: AuditActor) async throws {
         user.isActive = active
+        let userID = try user.requireID()
         try await db.transaction { db in
             try await user.save(on: db)
+            // A deactivated account keeps no open session.
+            if !active { try await UserSession.query(on: db).filter(\.$user.$id == userID).delete() }
             try await AuditLog.append(on: db, actor: actor, action: active ? "réactivation d'utilisateur" : "désactivation d'utilisateur",
-                                      target: "utilisateur \(user.email)")
+                                      target: "utilisateur \(user.email)", at: app.clock.now())
         }
     }
 

@@ -20,6 +20,8 @@ struct LayoutContext: Encodable {
     let passwordHref: String
     let tokensHref: String
     let loginHref: String
+    let homeHref: String
+    let importsHref: String
     let attribution: String
 
     init(request: Request, title: String, principal: Principal? = nil, breadcrumbs: [(String, SiteURL?)] = []) {
@@ -33,16 +35,16 @@ struct LayoutContext: Encodable {
         var crumbs = [Crumb(label: "Accueil", href: breadcrumbs.isEmpty ? nil : SiteURL.home.path)]
         crumbs += breadcrumbs.map { Crumb(label: $0.0, href: $0.1?.path) }
         self.breadcrumbs = crumbs.count > 1 ? crumbs : []
-        // Error pages can be rendered outside the sessions middleware: never create a session there.
-        let hasSession = request.hasSession
-        self.csrf = hasSession ? CSRFMiddleware.token(for: request) : ""
-        self.dsfr = DSFRAssets.isInstalled(publicDirectory: request.application.directory.publicDirectory)
-        self.flash = hasSession ? request.session.data["flash"] : nil
-        if self.flash != nil { request.session.data["flash"] = nil }
+        // Pages carry a browser session; error pages of the API and operations routes do not.
+        self.csrf = CSRFMiddleware.token(for: request)
+        self.dsfr = request.application.dsfrInstalled
+        self.flash = request.webSession?.takeFlash()
         self.logoutHref = SiteURL.logout.path
         self.passwordHref = SiteURL.password.path
         self.tokensHref = SiteURL.tokens.path
         self.loginHref = SiteURL.login(next: nil, expired: false).path
+        self.homeHref = SiteURL.home.path
+        self.importsHref = SiteURL.imports.path
         self.attribution = DataAttribution.footer
     }
 
@@ -64,6 +66,16 @@ struct LayoutContext: Encodable {
 /// Data sources shown in the page footer and README (Licence Ouverte 2.0 requires attribution).
 enum DataAttribution {
     static let footer = "Sources : FINESS, extraction du 08/01/2021, DREES / ANS ; statuts juridiques : DREES, SAE 2022 ; départements et régions : INSEE, COG 2024. Licence Ouverte / Open Licence Etalab 2.0."
+}
+
+extension Application {
+    private struct DSFRKey: StorageKey { typealias Value = Bool }
+
+    /// Whether the DSFR is installed, checked once at start-up (not on every page).
+    var dsfrInstalled: Bool {
+        get { storage[DSFRKey.self] ?? DSFRAssets.isInstalled(publicDirectory: directory.publicDirectory) }
+        set { storage[DSFRKey.self] = newValue }
+    }
 }
 
 enum DSFRAssets {

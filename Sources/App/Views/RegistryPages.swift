@@ -27,7 +27,7 @@ struct EstablishmentRow: Encodable, Sendable {
         name = site.name
         category = [site.categoryCode, site.categoryLabel].compactMap { $0 }.joined(separator: " – ")
         aggregateCategory = site.aggregateLabel ?? ""
-        status = site.legalStatus.flatMap(LegalStatus.init(rawValue:))?.label ?? "Inconnu"
+        status = Self.statusLabel(site)
         holder = site.holderFINESS
         holderLevel = site.holderFINESS == site.legalEntityFINESS && site.legalEntityFINESS != site.id
             ? "Entité juridique (EJ)" : "Établissement géographique (ET)"
@@ -40,6 +40,11 @@ struct EstablishmentRow: Encodable, Sendable {
         sourceDate = site.sourceDate
         href = SiteURL.establishment(site.id ?? "").path
         keyValid = site.keyValid
+    }
+
+    /// The legal status's French label, « Inconnu » only when no source knows it.
+    static func statusLabel(_ site: Site) -> String {
+        site.legalStatus.flatMap(LegalStatus.init(rawValue:))?.label ?? "Inconnu"
     }
 }
 
@@ -55,8 +60,21 @@ struct PageLink: Encodable, Sendable {
     let current: Bool
 }
 
+/// A column head of the list: a link that sorts by it (again: the other way).
+struct ColumnHead: Encodable, Sendable {
+    let label: String
+    let href: String?
+    let arrow: String
+    let ariaSort: String
+    let help: String
+}
+
 struct EstablishmentListPage: Encodable {
     let layout: LayoutContext
+    let listHref: String
+    let columns: [ColumnHead]
+    let pageSizes: [SelectOption]
+    let sort: String
     let rows: [EstablishmentRow]
     let total: String
     let totalCount: Int
@@ -115,8 +133,9 @@ struct EstablishmentDetailPage: Encodable {
 
 enum Pagination {
     /// Links for a page list: first, previous, a window around the current page, next, last.
-    static func links(page: Int, pageCount: Int, href: (Int) -> String) -> [PageLink] {
+    static func links(page requested: Int, pageCount: Int, href: (Int) -> String) -> [PageLink] {
         guard pageCount > 1 else { return [] }
+        let page = min(max(requested, 1), pageCount)
         var links: [PageLink] = []
         links.append(PageLink(label: "Précédente", href: page > 1 ? href(page - 1) : nil, current: false))
         let window = Set([1, pageCount] + Array(max(1, page - 2)...min(pageCount, page + 2)))

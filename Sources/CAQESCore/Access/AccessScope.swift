@@ -36,3 +36,15 @@ public enum AccessScope: Sendable, Equatable, Hashable {
         }
     }
 }
+
+extension AccessScope {
+    /// Whether the scope covers a record that spans these regions (an import, a campaign): all of
+    /// them, and at least one. Only region scopes (and administrators) can cover regions.
+    public func coversAll(regions: Set<String>) -> Bool {
+        switch self {
+        case .all: return true
+        case .regions(let codes): return !regions.isEmpty && regions.isSubset(of: codes)
+        case .departments, .holders, .none: return false
+        }
+    }
+}
