@@ -9,6 +9,8 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A quoted field opened on `line` is never closed (usually a truncated file).
     case unterminatedQuote(line: Int)
     case missingColumns([String], available: [String])
+    /// The file is refused on purpose (a gzip bomb, a file beyond the limits); the payload says what and where.
+    case refused(String)
     /// Bytes invalid in UTF-8 on `line` while the file was read as UTF-8.
     case invalidEncoding(line: Int)
 
@@ -30,6 +32,8 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
             let present = available.map { "« \($0) »" }.joined(separator: ", ")
             return "colonne\(missing.count > 1 ? "s" : "") manquante\(missing.count > 1 ? "s" : "") : \(list)"
                 + " (colonnes présentes : \(present))"
+        case .refused(let reason):
+            return "fichier refusé : \(reason)"
         case .invalidEncoding(let line):
             return "ligne \(line) : caractères invalides en UTF-8 (le fichier est-il en Latin-1 / Windows-1252 ?)"
         }

@@ -50,10 +50,10 @@ public final class CSVReader {
     var foldedHeader: [String] = []
 
     /// Reads the file at `path`, detecting the dialect from its first chunk when `dialect` is nil.
-    /// A gzip-compressed file (`.csv.gz`) is decompressed on the fly.
-    public convenience init(path: String, dialect: CSVDialect? = nil) throws(CSVError) {
+    /// A gzip-compressed file (`.csv.gz`) is decompressed on the fly, within `limits`.
+    public convenience init(path: String, dialect: CSVDialect? = nil, limits: ReadLimits = .standard) throws(CSVError) {
         if GzipByteSource.isGzip(path: path) {
-            try self.init(source: GzipByteSource(path: path), dialect: dialect)
+            try self.init(source: GzipByteSource(path: path, limits: limits), dialect: dialect)
         } else {
             try self.init(source: FileByteSource(path: path), dialect: dialect)
         }

@@ -8,7 +8,7 @@ struct XLSXSheetTests {
     func parsedSheet() throws -> [XLSXRow] {
         var strings = SharedStringsParser()
         try strings.parse(Data(XLSXFixture.sharedStrings.utf8), part: "sharedStrings")
-        let styles = StylesParser()
+        var styles = StylesParser()
         try styles.parse(Data(XLSXFixture.styles.utf8), part: "styles")
         var sheet = SheetParser(sharedStrings: strings.strings, formats: styles.formats, date1904: false)
         try sheet.parse(Data(XLSXFixture.sheet.utf8), part: "sheet1")

@@ -15,9 +15,11 @@ public struct RowProblem: Error, Equatable, Hashable, Sendable, Codable, CustomS
         self.reason = reason
     }
 
-    /// Line 0 stands for a value summed over many lines (a claims file's establishment total).
+    /// Line 0 stands for a value summed over many lines (a claims file's establishment total);
+    /// `Int.max` for the closing line of a capped list, which counts the problems not listed and
+    /// is shown as its reason alone.
     public var description: String {
-        line == 0
+        line == .max ? reason : line == 0
             ? "colonne \(column) : valeur « \(value) » — \(reason) (toutes les lignes de cette valeur)"
             : "ligne \(line), colonne \(column) : valeur « \(value) » — \(reason)"
     }

@@ -61,8 +61,9 @@ public enum BuiltInAdapter: String, Sendable, CaseIterable {
     }
 
     /// Reads a file of this kind; the SAE adapter adds `surgery_stays` = full + ambulatory where both are known.
-    public func parse(_ reader: CSVReader, year: Int?) throws(CSVError) -> ParseOutcome<MeasureRecord> {
-        var outcome = try WideMeasuresFile.parse(reader, mapping: mapping(year: year))
+    /// Duplicates follow D25 as in `WideMeasuresFile`; `limits` bounds the listed problems and notes.
+    public func parse(_ reader: CSVReader, year: Int?, limits: ReadLimits = .standard) throws(CSVError) -> ParseOutcome<MeasureRecord> {
+        var outcome = try WideMeasuresFile.parse(reader, mapping: mapping(year: year), limits: limits)
         guard self == .saeMCO else { return outcome }
         var parts: [String: (full: Decimal?, ambulatory: Decimal?, line: Int, finess: FINESS, year: Int)] = [:]
         for record in outcome.records {

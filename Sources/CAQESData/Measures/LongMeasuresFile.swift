@@ -32,13 +32,19 @@ public enum LongMeasuresFile {
     public static let columns = ["finess", "mesure", "annee", "valeur"]
     public static let years = 1990...2100
 
-    /// - Parameter knownMeasures: when given, a measure code outside it is an error naming the file's line.
-    public static func parse(_ reader: CSVReader, knownMeasures: Set<String>? = nil) throws(CSVError) -> ParseOutcome<MeasureRecord> {
+    /// A value given twice for the same (FINESS, measure, year) is noted and skipped when it is the
+    /// same value (D25), and refuses the file, naming both lines, when it differs.
+    /// - Parameters:
+    ///   - knownMeasures: when given, a measure code outside it is an error naming the file's line.
+    ///   - limits: how many problems and notes are listed (the others are counted).
+    public static func parse(_ reader: CSVReader, knownMeasures: Set<String>? = nil,
+                             limits: ReadLimits = .standard) throws(CSVError) -> ParseOutcome<MeasureRecord> {
         let index = try reader.requireColumns(columns)
         let names = reader.header
         var records: [MeasureRecord] = []
-        var problems: [RowProblem] = []
-        var seen: [String: Int] = [:]
+        var problems = ProblemList(limit: limits.maximumListedProblems)
+        var notes = ProblemList(limit: limits.maximumListedProblems, noun: "remarque")
+        var seen: [String: Duplicates.First] = [:]
         var rows = 0
         while try reader.advance() {
             let row = reader.current
@@ -80,16 +86,43 @@ public enum LongMeasuresFile {
             }
             if let finess, let year, !measure.isEmpty {
                 let key = "\(finess.value)|\(measure)|\(year)"
+                let what = "(\(finess.value), \(measure), \(year))"
                 if let first = seen[key] {
-                    problem(0, finess.value, "valeur en double pour (\(finess.value), \(measure), \(year)) : déjà donnée ligne \(first)")
+                    if rowProblems.isEmpty, let value, first.value == value {
+                        notes.append(RowProblem(line: row.line, column: names[index[0]], value: finess.value,
+                                                reason: Duplicates.sameValue(line: first.line, what)))
+                        continue
+                    }
+                    problem(0, finess.value, Duplicates.conflict(first, raw: rawValue, what))
                 } else {
-                    seen[key] = row.line
+                    seen[key] = Duplicates.First(line: row.line, value: rowProblems.isEmpty ? value : nil, raw: rawValue)
                 }
             }
-            guard rowProblems.isEmpty, let finess, let year, let value else { problems += rowProblems; continue }
+            guard rowProblems.isEmpty, let finess, let year, let value else { problems.append(contentsOf: rowProblems); continue }
             records.append(MeasureRecord(finess: finess, measure: measure, year: year, value: value, line: row.line))
         }
-        return ParseOutcome(records: records, problems: problems, rowCount: rows)
+        return ParseOutcome(records: records, problems: problems, rowCount: rows, notes: notes)
+    }
+}
+
+/// D25: what a measures file says when it gives the same (FINESS, measure, year) twice.
+enum Duplicates {
+    /// The first line that gave a key, with its value when that line was valid.
+    struct First {
+        let line: Int
+        let value: MeasureRecord.Value?
+        let raw: String
+    }
+
+    /// The note on a repeated identical value, which is skipped.
+    static func sameValue(line first: Int, _ what: String) -> String {
+        "même valeur que ligne \(first) pour \(what) : doublon ignoré"
+    }
+
+    /// The problem on a repeated key whose value differs (or cannot be compared): both lines named.
+    static func conflict(_ first: First, raw: String, _ what: String) -> String {
+        guard first.value != nil else { return "valeur en double pour \(what) : déjà donnée ligne \(first.line)" }
+        return "valeur en double pour \(what) : « \(first.raw) » ligne \(first.line), « \(raw) » sur cette ligne"
     }
 }
 
@@ -103,11 +136,16 @@ public struct RegistryLine: Sendable, Equatable {
 
 public enum RegistryFile {
     public static func parse(_ reader: CSVReader) throws(CSVError) -> ParseOutcome<RegistryLine> {
+        try parse(reader, limits: .standard)
+    }
+
+    /// - Parameter limits: how many problems are listed (the others are counted).
+    public static func parse(_ reader: CSVReader, limits: ReadLimits) throws(CSVError) -> ParseOutcome<RegistryLine> {
         let index = try reader.requireColumns(["finess"])
         let category = reader.columnIndex("categorie")
         let region = reader.columnIndex("region")
         var records: [RegistryLine] = []
-        var problems: [RowProblem] = []
+        var problems = ProblemList(limit: limits.maximumListedProblems)
         var rows = 0
         while try reader.advance() {
             let row = reader.current

@@ -51,10 +51,14 @@ public enum MappingError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Reads a wide file (one row per establishment, one column per measure) through a mapping.
-/// Empty cells are "not provided" and skipped; masked cells are kept as masked.
+/// Empty cells are "not provided" and skipped; masked cells are kept as masked. A row that repeats
+/// an establishment's values for the same year is noted and skipped (D25: one note per row, naming
+/// both lines and the measures); a different value for the same (FINESS, measure, year) refuses
+/// the file, naming both lines.
 public enum WideMeasuresFile {
-    public static func parse(_ reader: CSVReader, mapping: MeasureMapping, knownMeasures: Set<String>? = nil)
-        throws(CSVError) -> ParseOutcome<MeasureRecord> {
+    /// - Parameter limits: how many problems and notes are listed (the others are counted).
+    public static func parse(_ reader: CSVReader, mapping: MeasureMapping, knownMeasures: Set<String>? = nil,
+                             limits: ReadLimits = .standard) throws(CSVError) -> ParseOutcome<MeasureRecord> {
         var required = [mapping.finessColumn] + mapping.columns.map(\.column)
         if let yearColumn = mapping.yearColumn { required.append(yearColumn) }
         let index = try reader.requireColumns(required)
@@ -62,9 +66,9 @@ public enum WideMeasuresFile {
         let valueIndexes = Array(index[1...mapping.columns.count])
         let yearIndex = mapping.yearColumn == nil ? nil : index.last
         var records: [MeasureRecord] = []
-        var problems: [RowProblem] = []
-        var notes: [RowProblem] = []
-        var seen: [String: Int] = [:]
+        var problems = ProblemList(limit: limits.maximumListedProblems)
+        var notes = ProblemList(limit: limits.maximumListedProblems, noun: "remarque")
+        var seen: [String: Duplicates.First] = [:]
         var rows = 0
         if let knownMeasures {
             for column in mapping.columns where !knownMeasures.contains(column.measure) {
@@ -98,6 +102,8 @@ public enum WideMeasuresFile {
                 year = parsed
             }
             guard let year else { continue }
+            // Measures this row repeats with the same value, by the line that first gave them.
+            var repeated: [(first: Int, measures: [String])] = []
             for (column, cell) in zip(mapping.columns, valueIndexes) {
                 let raw = row.trimmed(cell)
                 let value: MeasureRecord.Value
@@ -119,12 +125,25 @@ public enum WideMeasuresFile {
                 }
                 let key = "\(finess.value)|\(column.measure)|\(year)"
                 if let first = seen[key] {
-                    problems.append(RowProblem(line: row.line, column: mapping.finessColumn, value: finess.value,
-                                               reason: "valeur en double pour (\(finess.value), \(column.measure), \(year)) : déjà donnée ligne \(first)"))
+                    if first.value == value {
+                        if let at = repeated.firstIndex(where: { $0.first == first.line }) {
+                            repeated[at].measures.append(column.measure)
+                        } else {
+                            repeated.append((first.line, [column.measure]))
+                        }
+                    } else {
+                        problems.append(RowProblem(line: row.line, column: column.column, value: raw,
+                                                   reason: Duplicates.conflict(first, raw: raw, "(\(finess.value), \(column.measure), \(year))")))
+                    }
                     continue
                 }
-                seen[key] = row.line
+                seen[key] = Duplicates.First(line: row.line, value: value, raw: raw)
                 records.append(MeasureRecord(finess: finess, measure: column.measure, year: year, value: value, line: row.line))
+            }
+            for (first, measures) in repeated.sorted(by: { $0.first < $1.first }) {
+                let what = "(\(finess.value), \(measures.joined(separator: ", ")), \(year))"
+                notes.append(RowProblem(line: row.line, column: mapping.finessColumn, value: finess.value,
+                                        reason: Duplicates.sameValue(line: first, what)))
             }
         }
         return ParseOutcome(records: records, problems: problems, rowCount: rows, notes: notes)

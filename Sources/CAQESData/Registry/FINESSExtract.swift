@@ -11,16 +11,18 @@ public enum FINESSExtract {
     /// Validates every row; collects every problem rather than stopping at the first.
     /// - Parameters:
     ///   - acceptBadKeys: keep rows whose FINESS key is wrong, flagged (D15); otherwise they are errors.
+    ///   - limits: how many problems are listed (the others are counted).
     ///   - progress: called every few thousand rows with (bytes read, total bytes).
     public static func parse(
         _ reader: CSVReader,
         acceptBadKeys: Bool = false,
+        limits: ReadLimits = .standard,
         progress: (Int, Int?) -> Void = { _, _ in }
     ) throws(CSVError) -> ParseOutcome<SiteRecord> {
         let req = try reader.requireColumns(required)
         let opt = optional.map { reader.columnIndex($0) }
         var records: [SiteRecord] = []
-        var problems: [RowProblem] = []
+        var problems = ProblemList(limit: limits.maximumListedProblems)
         var seen: [String: Int] = [:]
         var rows = 0
         while try reader.advance() {
@@ -62,7 +64,7 @@ public enum FINESSExtract {
                                               reason: "date invalide (format attendu : AAAA-MM-JJ)"))
             }
             guard rowProblems.isEmpty, let et, let ej else {
-                problems += rowProblems
+                problems.append(contentsOf: rowProblems)
                 continue
             }
             seen[et.value] = row.line

@@ -28,19 +28,32 @@ public struct StatusRecord: Sendable, Equatable {
     public var line: Int
 }
 
-/// What parsing a whole file gave: the valid records, or the full list of problems.
+/// What parsing a whole file gave: the valid records, the problems (the first ones listed, the
+/// others counted), and the notes on rows left out without refusing the file.
 public struct ParseOutcome<Record: Sendable>: Sendable {
     public var records: [Record]
     public var problems: [RowProblem]
     /// Data rows read (header excluded).
     public var rowCount: Int
-    /// Rows left out on purpose and reported, not errors (a spreadsheet's « Total » line).
+    /// Rows left out on purpose and reported, not errors (a spreadsheet's « Total » line, a
+    /// duplicate that repeats the same value).
     public var notes: [RowProblem] = []
+    /// Problems found but not listed: past `ReadLimits.maximumListedProblems`, `problems` ends
+    /// with one line counting them (`RowProblem.isNotListedCount`).
+    public var unlistedProblems = 0
+    /// Notes found but not listed, counted the same way at the end of `notes`.
+    public var unlistedNotes = 0
 
     public init(records: [Record], problems: [RowProblem], rowCount: Int, notes: [RowProblem] = []) {
         self.records = records
         self.problems = problems
         self.rowCount = rowCount
         self.notes = notes
+    }
+
+    init(records: [Record], problems: ProblemList, rowCount: Int, notes: ProblemList? = nil) {
+        self.init(records: records, problems: problems.all, rowCount: rowCount, notes: notes?.all ?? [])
+        unlistedProblems = problems.unlisted
+        unlistedNotes = notes?.unlisted ?? 0
     }
 }

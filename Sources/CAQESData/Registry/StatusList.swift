@@ -12,7 +12,8 @@ public enum StatusList {
         return nil
     }
 
-    public static func parse(_ reader: CSVReader) throws(CSVError) -> ParseOutcome<StatusRecord> {
+    /// - Parameter limits: how many problems are listed (the others are counted).
+    public static func parse(_ reader: CSVReader, limits: ReadLimits = .standard) throws(CSVError) -> ParseOutcome<StatusRecord> {
         guard let format = format(of: reader) else {
             throw .missingColumns(["FINESS et Statut Juridique (liste des statuts), ou fi et stjr (SAE)"], available: reader.header)
         }
@@ -23,7 +24,7 @@ public enum StatusList {
         }
         let names = format == .statusList ? ["FINESS", "Statut Juridique"] : ["fi", "stjr", "fi_ej"]
         var records: [StatusRecord] = []
-        var problems: [RowProblem] = []
+        var problems = ProblemList(limit: limits.maximumListedProblems)
         var seen: [String: Int] = [:]
         var rows = 0
         while try reader.advance() {
@@ -55,7 +56,7 @@ public enum StatusList {
                 rowProblems.append(RowProblem(line: row.line, column: names[0], value: finess.value,
                                               reason: "numéro FINESS en double (déjà présent ligne \(first))"))
             }
-            guard rowProblems.isEmpty, let finess, let status else { problems += rowProblems; continue }
+            guard rowProblems.isEmpty, let finess, let status else { problems.append(contentsOf: rowProblems); continue }
             seen[finess.value] = row.line
             records.append(StatusRecord(finess: finess, legalEntity: legalEntity, status: status, line: row.line))
         }

@@ -5,6 +5,9 @@ public enum XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAWorkbook
     /// A part of the archive is missing or its XML is invalid.
     case malformed(part: String, reason: String)
+    /// A part is refused on purpose (an archive bomb, a DOCTYPE, a sheet beyond the limits):
+    /// `reason` follows the part's name, e.g. « se décompresse en plus de 1 Mio (rapport 100:1) ».
+    case refused(part: String, reason: String)
     case sheetNotFound(String, available: [String])
     case emptySheet(String)
     case missingColumns([String], available: [String])
@@ -19,6 +22,8 @@ public enum XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
             return "le fichier n'est pas un classeur Excel .xlsx (un .xls ancien doit être réenregistré en .xlsx ou en CSV)"
         case let .malformed(part, reason):
             return "classeur endommagé : partie « \(part) » illisible (\(reason))"
+        case let .refused(part, reason):
+            return "classeur refusé : la partie \(part) \(reason)"
         case let .sheetNotFound(name, available):
             return "feuille « \(name) » introuvable (feuilles présentes : "
                 + available.map { "« \($0) »" }.joined(separator: ", ") + ")"

@@ -11,7 +11,10 @@ struct SheetParser: XMLHandler {
     let sharedStrings: [String]
     let formats: [XLSXNumberFormat]
     let date1904: Bool
+    let limits: ReadLimits
     var rows: [XLSXRow] = []
+    /// Excel's last column is XFD: a reference beyond it is refused, not padded to.
+    static let maximumColumns = 16_384
 
     private enum CellType { case number, shared, inline, formulaText, boolean, error, isoDate }
     private var rowNumber = 0
@@ -21,26 +24,40 @@ struct SheetParser: XMLHandler {
     private var style = 0
     private var value: [UInt8] = []
     private var collecting = false, inInline = false, inPhonetic = false
+    /// Cells stored in the rows so far (padding included), against `limits.maximumCells`.
+    private var cellCount = 0
+    private var part = ""
 
-    init(sharedStrings: [String], formats: [XLSXNumberFormat], date1904: Bool) {
+    init(sharedStrings: [String], formats: [XLSXNumberFormat], date1904: Bool, limits: ReadLimits = .standard) {
         self.sharedStrings = sharedStrings
         self.formats = formats
         self.date1904 = date1904
+        self.limits = limits
     }
 
     mutating func parse(_ data: Data, part: String) throws(XLSXError) {
+        self.part = part
         try XLSXParts.scan(data, part: part, into: &self)
     }
 
     mutating func start(_ name: XMLName, _ attributes: XMLAttributes) throws(XLSXError) {
         if name == "c" {
             column = attributes["r"].flatMap { Self.columnIndex($0.bytes) } ?? cells.count
+            guard column < Self.maximumColumns else {
+                throw .refused(part: part, reason: "a une cellule au-delà de la dernière colonne d'Excel (XFD) en ligne \(rowNumber)")
+            }
+            guard cellCount + column < limits.maximumCells else {
+                throw .refused(part: part, reason: "a plus de \(ReadLimits.count(limits.maximumCells)) cellules (limite par feuille)")
+            }
             type = attributes["t"].map { Self.cellType($0.bytes) } ?? .number
             style = attributes["s"]?.int ?? 0
             value.removeAll(keepingCapacity: true)
         } else if name == "v" {
             collecting = true
         } else if name == "row" {
+            guard rows.count < limits.maximumRows else {
+                throw .refused(part: part, reason: "a plus de \(ReadLimits.count(limits.maximumRows)) lignes (limite par feuille)")
+            }
             rowNumber = attributes["r"]?.int ?? rowNumber + 1
             cells.removeAll(keepingCapacity: true)
         } else if name == "is" {
@@ -61,6 +78,7 @@ struct SheetParser: XMLHandler {
             cells[column] = cell
         } else if name == "row" {
             while cells.last == .empty { cells.removeLast() }
+            cellCount += cells.count
             rows.append(XLSXRow(number: rowNumber, cells: cells))
         } else if name == "is" {
             inInline = false
@@ -136,6 +154,8 @@ struct SheetParser: XMLHandler {
         for byte in reference {
             let upper = byte & ~0x20
             guard upper >= 65 && upper <= 90 else { break }
+            // Past three letters the column is beyond XFD anyway: stop before `index` overflows.
+            guard letters < 4 else { return maximumColumns }
             index = index * 26 + Int(upper - 64)
             letters += 1
         }

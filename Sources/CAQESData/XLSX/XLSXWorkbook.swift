@@ -14,30 +14,34 @@ public final class XLSXWorkbook {
     let sharedStrings: [String]
     let formats: [XLSXNumberFormat]
     let date1904: Bool
+    /// Bounds on inflated bytes, rows and cells (archive bombs are refused while they inflate).
+    public let limits: ReadLimits
+    /// Bytes inflated so far from this workbook's parts, against `limits.maximumInflatedBytes`.
+    private(set) var inflatedBytes = 0
 
-    /// Parts larger than this are refused rather than inflated (a damaged or hostile archive).
-    static let maximumPartSize: UInt64 = 1 << 30
-
-    public convenience init(path: String) throws(XLSXError) {
+    public convenience init(path: String, limits: ReadLimits = .standard) throws(XLSXError) {
         guard FileManager.default.isReadableFile(atPath: path) else { throw .unreadable("fichier introuvable (\(path))") }
         let archive: Archive
         do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch { throw .notAWorkbook }
-        try self.init(archive: archive)
+        try self.init(archive: archive, limits: limits)
     }
 
-    public convenience init(data: Data) throws(XLSXError) {
+    public convenience init(data: Data, limits: ReadLimits = .standard) throws(XLSXError) {
         let archive: Archive
         do { archive = try Archive(data: data, accessMode: .read) } catch { throw .notAWorkbook }
-        try self.init(archive: archive)
+        try self.init(archive: archive, limits: limits)
     }
 
-    init(archive: Archive) throws(XLSXError) {
+    init(archive: Archive, limits: ReadLimits) throws(XLSXError) {
         self.archive = archive
-        guard let workbookData = try Self.read(archive, "xl/workbook.xml", required: false) else { throw .notAWorkbook }
-        let workbook = WorkbookParser()
+        self.limits = limits
+        var inflated = 0
+        guard let workbookData = try Self.read(archive, "xl/workbook.xml", required: false, limits: limits, inflated: &inflated)
+        else { throw .notAWorkbook }
+        var workbook = WorkbookParser()
         try workbook.parse(workbookData, part: "xl/workbook.xml")
-        let relationships = RelationshipsParser()
-        if let data = try Self.read(archive, "xl/_rels/workbook.xml.rels", required: false) {
+        var relationships = RelationshipsParser()
+        if let data = try Self.read(archive, "xl/_rels/workbook.xml.rels", required: false, limits: limits, inflated: &inflated) {
             try relationships.parse(data, part: "xl/_rels/workbook.xml.rels")
         }
         sheetNames = workbook.sheets.map(\.name)
@@ -47,12 +51,17 @@ public final class XLSXWorkbook {
         date1904 = workbook.date1904
         var strings = SharedStringsParser()
         let stringsPath = relationships.sharedStrings ?? "xl/sharedStrings.xml"
-        if let data = try Self.read(archive, stringsPath, required: false) { try strings.parse(data, part: stringsPath) }
+        if let data = try Self.read(archive, stringsPath, required: false, limits: limits, inflated: &inflated) {
+            try strings.parse(data, part: stringsPath)
+        }
         sharedStrings = strings.strings
-        let styles = StylesParser()
+        var styles = StylesParser()
         let stylesPath = relationships.styles ?? "xl/styles.xml"
-        if let data = try Self.read(archive, stylesPath, required: false) { try styles.parse(data, part: stylesPath) }
+        if let data = try Self.read(archive, stylesPath, required: false, limits: limits, inflated: &inflated) {
+            try styles.parse(data, part: stylesPath)
+        }
         formats = styles.formats
+        inflatedBytes = inflated
     }
 
     /// The rows of a sheet: the named one (exact, then ignoring case and accents) or the first.
@@ -67,8 +76,10 @@ public final class XLSXWorkbook {
             index = found
         }
         let path = sheetPaths[index]
-        var parser = SheetParser(sharedStrings: sharedStrings, formats: formats, date1904: date1904)
-        guard let data = try Self.read(archive, path, required: true) else { throw .notAWorkbook }
+        var parser = SheetParser(sharedStrings: sharedStrings, formats: formats, date1904: date1904, limits: limits)
+        guard let data = try Self.read(archive, path, required: true, limits: limits, inflated: &inflatedBytes) else {
+            throw .notAWorkbook
+        }
         try parser.parse(data, part: path)
         return (sheetNames[index], parser.rows)
     }
@@ -79,22 +90,46 @@ public final class XLSXWorkbook {
         return try XLSXTable(sheetName: sheetName, rows: rows, headerRow: headerRow)
     }
 
-    static func read(_ archive: Archive, _ path: String, required: Bool) throws(XLSXError) -> Data? {
+    /// Inflates one part, counting its bytes as they come: the part is refused as soon as it
+    /// passes the ratio allowance for its compressed size, or the workbook passes its total.
+    /// The sizes the archive declares are checked first but not trusted.
+    static func read(_ archive: Archive, _ path: String, required: Bool, limits: ReadLimits,
+                     inflated: inout Int) throws(XLSXError) -> Data? {
         let entry = archive[path] ?? archive.first { $0.path.lowercased() == path.lowercased() }
         guard let entry else {
             if required { throw .malformed(part: path, reason: "partie absente") }
             return nil
         }
-        guard UInt64(entry.uncompressedSize) <= maximumPartSize else {
-            throw .malformed(part: path, reason: "partie trop volumineuse")
+        let compressed = Int(clamping: entry.compressedSize)
+        let byRatio = limits.ratioAllowance(compressed: compressed)
+        let remaining = max(0, limits.maximumInflatedBytes - inflated)
+        func tooLarge(_ count: Int) -> XLSXError? {
+            if count > remaining {
+                return .refused(part: path, reason: "fait dépasser au classeur la limite de "
+                    + "\(ReadLimits.size(limits.maximumInflatedBytes)) décompressés (archive piégée ou trop volumineuse)")
+            }
+            if count > byRatio {
+                return .refused(part: path, reason: "se décompresse en plus de \(ReadLimits.size(byRatio)) "
+                    + "pour \(ReadLimits.size(compressed)) compressés (rapport supérieur à \(limits.maximumRatio):1, archive piégée)")
+            }
+            return nil
         }
+        let declared = Int(clamping: entry.uncompressedSize)
+        if let refusal = tooLarge(declared) { throw refusal }
         var data = Data()
-        data.reserveCapacity(Int(entry.uncompressedSize))
+        data.reserveCapacity(declared)
+        var count = 0
+        var refusal: XLSXError?
         do {
-            _ = try archive.extract(entry, skipCRC32: true) { chunk in data.append(chunk) }
+            _ = try archive.extract(entry, skipCRC32: true) { chunk in
+                count += chunk.count
+                if let tooLarge = tooLarge(count) { refusal = tooLarge; throw CancellationError() }
+                data.append(chunk)
+            }
         } catch {
-            throw .malformed(part: path, reason: "archive endommagée")
+            throw refusal ?? .malformed(part: path, reason: "archive endommagée")
         }
+        inflated += count
         return data
     }
 }

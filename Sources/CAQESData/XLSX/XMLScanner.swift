@@ -1,10 +1,12 @@
-/// A small non-validating XML tokenizer over bytes, for the big parts of a workbook (sheets,
-/// shared strings): Foundation's `XMLParser` makes a `String` and a dictionary per element and
-/// takes seconds on a 100,000-row sheet.
+/// A small non-validating XML tokenizer over bytes, for every part of a workbook that is read
+/// (workbook, relationships, styles, shared strings, sheets): Foundation's `XMLParser` makes a
+/// `String` and a dictionary per element, takes seconds on a 100,000-row sheet, and leaves DTD
+/// handling to libxml2.
 ///
 /// Handles what SpreadsheetML uses: elements with namespace prefixes (reported by local name),
 /// attributes in `"` or `'`, the five predefined entities and character references, CDATA,
-/// comments and processing instructions. A DOCTYPE is refused (no entity expansion, ever).
+/// comments and processing instructions. Any other `<!` (a DOCTYPE, an ENTITY declaration) is
+/// refused: no entity is ever expanded.
 struct XMLScanner {
     let bytes: UnsafeRawBufferPointer
     let part: String
@@ -35,7 +37,7 @@ struct XMLScanner {
                     i = try skip(past: Array("]]>".utf8), from: start)
                     handler.text(XMLText(UnsafeRawBufferPointer(rebasing: p[start..<(i - 3)]), raw: true))
                 } else {
-                    throw .malformed(part: part, reason: "déclaration DOCTYPE refusée")
+                    throw .refused(part: part, reason: "contient une déclaration DOCTYPE ou ENTITY (refusée : pas d'expansion d'entités)")
                 }
             case 0x2F:  // </name>
                 i += 1
