@@ -187,6 +187,43 @@ enum FastDecimal {
         return make(Parts(negative: a.negative != b.negative, exponent: e, mantissa: q))
     }
 
+    /// Whether |a − b| ≤ 10^-digits × max(1, |a|, |b|), in integers at the common exponent; nil
+    /// when the mantissas do not align in 64 bits (then `clearlyApart`, or Foundation, decides).
+    @inline(__always)
+    static func isWithin(_ digits: Int, _ a: Parts, _ b: Parts) -> Bool? {
+        guard let (x, y, e) = aligned(a, b) else { return nil }
+        let difference: UInt64
+        if a.negative == b.negative || x == 0 || y == 0 {
+            difference = x > y ? x - y : y - x
+        } else {
+            let (sum, overflow) = x.addingReportingOverflow(y)
+            if overflow { return false }
+            difference = sum
+        }
+        if difference == 0 { return true }
+        var scale = max(x, y)
+        // 1 at exponent e < 0 is the mantissa 10^-e; at e ≥ 0 a non-zero mantissa is already ≥ 1.
+        if e < 0 {
+            guard let one = scaled(1, by: -e) else { return nil }
+            scale = max(scale, one)
+        }
+        // An overflow means difference × 10^digits exceeds any 64-bit scale.
+        guard let widened = scaled(difference, by: digits) else { return false }
+        return widened <= scale
+    }
+
+    /// True when `a` and `b` are certainly more than 10^-digits × max(1, |a|, |b|) apart, nil when
+    /// their orders of magnitude do not decide (10^(m−1) ≤ |x| < 10^m, m read from the digits).
+    static func clearlyApart(_ a: Parts, _ b: Parts, digits: Int) -> Bool? {
+        guard digits >= 3, a.mantissa != 0 || b.mantissa != 0 else { return nil }
+        let ma = a.mantissa == 0 ? Int.min / 2 : digitCount(a.mantissa) + a.exponent
+        let mb = b.mantissa == 0 ? Int.min / 2 : digitCount(b.mantissa) + b.exponent
+        // The larger side is at least 1, so it is the scale; the smaller is below a hundredth of
+        // it, so the difference exceeds 0.9 × 10^(m−1), far above 10^(m−digits).
+        guard max(ma, mb) >= 1, abs(ma - mb) >= 2 else { return nil }
+        return true
+    }
+
     /// `x < y`.
     static func less(_ x: Decimal, _ y: Decimal) -> Bool {
         compare(x, y) == .orderedAscending

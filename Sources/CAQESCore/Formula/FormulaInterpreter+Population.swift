@@ -3,9 +3,11 @@ import Foundation
 extension FormulaInterpreter {
     /// The value of `node` for another member of the population, nil when it has none: a member
     /// with a missing input or a zero divisor is left out of the statistic (D6: over the members
-    /// that have a value), rather than failing the whole population.
+    /// that have a value), rather than failing the whole population. A precise evaluation reads
+    /// the members with 38 digits too, so that a settled comparison with a quartile compares like
+    /// with like.
     func memberValue(_ node: FormulaNode, _ member: any FormulaContext, year: Int) throws(FormulaError) -> Decimal? {
-        var probe = FormulaInterpreter(explain: false, cache: cache)
+        var probe = FormulaInterpreter(explain: false, cache: cache, precise: precise)
         do {
             let outcome = try probe.eval(node, member, year: year)
             guard probe.missing.isEmpty, case .number(let value)? = outcome.value else { return nil }
@@ -32,7 +34,7 @@ extension FormulaInterpreter {
         }
         guard let cache else { return try compute() }
         let key = PopulationStatisticsCache.Key(node: node, category: category, year: year,
-                                                referenceYear: context.referenceYear)
+                                                referenceYear: context.referenceYear, precise: precise)
         return try cache.sample(key, compute: compute)
     }
 
@@ -54,7 +56,7 @@ extension FormulaInterpreter {
         }
         guard let cache else { return try compute() }
         let key = PopulationStatisticsCache.Key(node: call, category: category, year: year,
-                                                referenceYear: context.referenceYear)
+                                                referenceYear: context.referenceYear, precise: precise)
         return try cache.pooled(key, compute: compute)
     }
 }

@@ -93,7 +93,9 @@ struct FormulaInterpreter {
             let left = try eval(a, context, year: year)
             let right = try eval(b, context, year: year)
             var value: FormulaValue?
-            if let l = left.value, let r = right.value {
+            if op.isComparison, case .number(let x)? = left.value, case .number(let y)? = right.value {
+                value = .boolean(op.accepts(try order(x, y, of: a, b, context, year: year)))
+            } else if let l = left.value, let r = right.value {
                 value = try Self.apply(op, l, r, precise: precise, context: context, at: node)
             }
             return composite(node, value, .infix, op.symbol, [left, right])
@@ -148,6 +150,20 @@ struct FormulaInterpreter {
             return .boolean(holds)
         default:
             throw .type(node.location, "opération « \(op.rawValue) » impossible entre \(l.type.french) et \(r.type.french)")
+        }
+    }
+
+    /// The order of two numbers compared in a formula, settled exactly (D27, `ExactComparison`):
+    /// near each other, both operands are evaluated again with 38 digits; on 38 digits already,
+    /// values within 10⁻²⁴ are equal.
+    func order(_ x: Decimal, _ y: Decimal, of a: FormulaNode, _ b: FormulaNode, _ context: any FormulaContext,
+               year: Int) throws(FormulaError) -> ComparisonResult {
+        if precise { return ExactComparison.settledOrder(x, y) }
+        return try ExactComparison.order(x, y) { () throws(FormulaError) -> (Decimal, Decimal)? in
+            var exact = FormulaInterpreter(explain: false, cache: cache, precise: true)
+            guard case .number(let px)? = try exact.eval(a, context, year: year).value,
+                  case .number(let py)? = try exact.eval(b, context, year: year).value else { return nil }
+            return (px, py)
         }
     }
 

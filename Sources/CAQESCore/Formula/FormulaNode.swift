@@ -83,6 +83,27 @@ enum BinaryOperator: String, Sendable {
         case .or: "ou"
         }
     }
+
+    /// `= != < <= > >=`: settled exactly between numbers (D27).
+    var isComparison: Bool {
+        switch self {
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: true
+        default: false
+        }
+    }
+
+    /// Whether an order of the operands satisfies this comparison operator.
+    func accepts(_ order: ComparisonResult) -> Bool {
+        switch self {
+        case .equal: order == .orderedSame
+        case .notEqual: order != .orderedSame
+        case .less: order == .orderedAscending
+        case .lessOrEqual: order != .orderedDescending
+        case .greater: order == .orderedDescending
+        case .greaterOrEqual: order != .orderedAscending
+        default: false
+        }
+    }
 }
 
 enum FormulaFunction: String, Sendable, CaseIterable {

@@ -14,9 +14,12 @@ public final class PopulationStatisticsCache: @unchecked Sendable {
         let category: String?
         let year: Int
         let referenceYear: Int?
+        /// 38-digit member values (settling a tie, `ExactComparison`) are kept apart from fast ones.
+        var precise = false
 
         static func == (a: Key, b: Key) -> Bool {
             a.node === b.node && a.category == b.category && a.year == b.year && a.referenceYear == b.referenceYear
+                && a.precise == b.precise
         }
 
         func hash(into hasher: inout Hasher) {
@@ -24,6 +27,7 @@ public final class PopulationStatisticsCache: @unchecked Sendable {
             hasher.combine(category)
             hasher.combine(year)
             hasher.combine(referenceYear)
+            hasher.combine(precise)
         }
     }
 

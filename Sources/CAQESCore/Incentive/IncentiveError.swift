@@ -13,6 +13,10 @@ public enum IncentiveError: Error, Equatable, Sendable, CustomStringConvertible 
     case negativeAmount(String, Decimal)
     /// A required measure value is missing (sanction base).
     case missingValue(subject: String, MissingValue)
+    /// An evaluated year outside the catalogue's years of validity (D9).
+    case yearOutsideValidity(catalogue: String, year: Int, validFrom: Int, validTo: Int)
+    /// The catalogue lacks a parameter the computation needs (the refusal sanction rate).
+    case missingParameter(catalogue: String, String)
 
     public var description: String {
         switch self {
@@ -30,6 +34,10 @@ public enum IncentiveError: Error, Equatable, Sendable, CustomStringConvertible 
             "Montant négatif pour \(what) : \(Money.format(amount))."
         case let .missingValue(subject, value):
             "Établissement \(subject) : donnée manquante \(value)."
+        case let .yearOutsideValidity(catalogue, year, validFrom, validTo):
+            "Le catalogue « \(catalogue) » s’applique aux années \(validFrom) à \(validTo) : l’année \(year) ne peut pas être évaluée avec lui."
+        case let .missingParameter(catalogue, name):
+            "Le catalogue « \(catalogue) » ne fixe pas le paramètre « \(name) »."
         }
     }
 }
