@@ -7,6 +7,8 @@ public enum IncentiveError: Error, Equatable, Sendable, CustomStringConvertible 
     case notNationallyPaid(String)
     /// The indicator has no regional target.
     case noRegionalTarget(String)
+    /// No indicator of the catalogue has a target (a national catalogue pays savings instead).
+    case noTargets(catalogue: String)
     /// A contract rate above the indicator's cap (D3: the rate is the cap or lower).
     case rateAboveCap(indicator: String, rate: Decimal, cap: Decimal)
     case negativeRate(indicator: String, rate: Decimal)
@@ -26,6 +28,8 @@ public enum IncentiveError: Error, Equatable, Sendable, CustomStringConvertible 
             "L’indicateur « \(code) » n’a pas de règle d’intéressement national."
         case .noRegionalTarget(let code):
             "L’indicateur « \(code) » n’a pas de cible régionale."
+        case .noTargets(let catalogue):
+            "Le catalogue « \(catalogue) » n’a aucun indicateur avec une cible : ses indicateurs se paient sur les économies (intéressement national)."
         case let .rateAboveCap(indicator, rate, cap):
             "Taux de \(Money.percent(rate)) pour l’indicateur \(indicator) : il dépasse le plafond de \(Money.percent(cap))."
         case let .negativeRate(indicator, rate):
