@@ -30,6 +30,13 @@ final class FormulaNode: Sendable {
         self.parenthesized = parenthesized
     }
 
+    /// The node whose value a population statistic reads: a bare named formula reads as its own
+    /// root, so that `q2(rate)` and `q3(rate)` share one sample.
+    var statisticSubject: FormulaNode {
+        if case .formula(_, let compiled, nil) = kind { return compiled.root }
+        return self
+    }
+
     /// The measures read, with years composed through shifted sub-formulas.
     func referencedMeasures(shift: YearRef?) -> Set<MeasureRef> {
         switch kind {

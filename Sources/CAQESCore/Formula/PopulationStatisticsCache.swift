@@ -34,6 +34,8 @@ public final class PopulationStatisticsCache: @unchecked Sendable {
     /// The values of one expression over a population, ascending.
     struct Sample: Sendable {
         let sorted: [Decimal]
+        /// Every value is exact (no rounded quotient or product): the 38-digit sample is the same.
+        var exact = false
     }
 
     /// Σ numerator and Σ denominator over members with both values.
@@ -41,6 +43,8 @@ public final class PopulationStatisticsCache: @unchecked Sendable {
         let numerator: Decimal
         let denominator: Decimal
         let count: Int
+        /// Both sums are exact: the 38-digit sums are the same.
+        var exact = false
     }
 
     private let lock = NSLock()

@@ -32,7 +32,7 @@ public enum RegionalTargets {
             let reasons = value.reasons + (condition?.reasons ?? [])
             let targetHolds = value.value.flatMap { v in
                 // A rate near the target is settled on 38 digits (D27): the target is a literal.
-                rule.direction.comparison.holds(v, target) { () -> (Decimal, Decimal)? in
+                value.exact ? rule.direction.comparison.holds(v, target) : rule.direction.comparison.holds(v, target) { () -> (Decimal, Decimal)? in
                     guard case .number(let precise)? = try? FormulaEvaluator.preciseValue(of: formula, in: context),
                           case .number(let t) = target else { return nil }
                     return (precise, t)

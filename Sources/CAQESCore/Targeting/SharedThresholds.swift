@@ -1,7 +1,7 @@
 /// Thresholds that are the same for every establishment of a category (constants, quartiles,
 /// category averages), computed once per run instead of once per establishment.
 struct SharedThresholds: Sendable {
-    private var values: [ObjectIdentifier: [String?: FormulaValue]] = [:]
+    private var values: [ObjectIdentifier: [String?: (value: FormulaValue, exact: Bool)]] = [:]
 
     /// Evaluates each population-level threshold once per category, with a member of that category.
     init(_ indicators: [IndicatorDefinition], members: [MeasureContext]) {
@@ -11,11 +11,11 @@ struct SharedThresholds: Sendable {
         }
         for indicator in indicators {
             for criterion in indicator.targeting?.criteria ?? [] where criterion.threshold.root.isPopulationLevel {
-                var byCategory: [String?: FormulaValue] = [:]
+                var byCategory: [String?: (value: FormulaValue, exact: Bool)] = [:]
                 for (category, member) in representatives {
                     // A failure (empty population…) is left to each establishment's own evaluation.
-                    if let value = try? FormulaEvaluator.value(of: criterion.threshold, in: member) {
-                        byCategory[category] = value
+                    if let found = try? FormulaEvaluator.evaluateReportingExactness(criterion.threshold, in: member, explain: false) {
+                        byCategory[category] = (found.value, found.exact)
                     }
                 }
                 values[ObjectIdentifier(criterion)] = byCategory
@@ -23,7 +23,7 @@ struct SharedThresholds: Sendable {
         }
     }
 
-    func threshold(_ criterion: TargetingCriterion, category: String?) -> FormulaValue? {
+    func threshold(_ criterion: TargetingCriterion, category: String?) -> (value: FormulaValue, exact: Bool)? {
         values[ObjectIdentifier(criterion)]?[category] ?? nil
     }
 }

@@ -114,12 +114,13 @@ public enum TargetingEngine {
                          shared: SharedThresholds? = nil) -> CriterionResult {
         let value = SafeEvaluation(criterion.value, in: context, explain: explain)
         let known = explain ? nil : shared?.threshold(criterion, category: context.category)
-        let threshold = known.map { SafeEvaluation(known: $0, formula: criterion.threshold) }
+        let threshold = known.map { SafeEvaluation(known: $0.value, exact: $0.exact, formula: criterion.threshold) }
             ?? SafeEvaluation(criterion.threshold, in: context, explain: explain)
         var outcome = CriterionOutcome.notEvaluable
+        // Exact values compare as they are; near values are settled on 38 digits (D27).
+        let exact = value.exact && threshold.exact
         if let v = value.value, let t = threshold.value,
-           let holds = criterion.comparison.holds(v, t, settling: { () -> (Decimal, Decimal)? in
-               // Near the threshold, both sides again on 38 digits (D27).
+           let holds = exact ? criterion.comparison.holds(v, t) : criterion.comparison.holds(v, t, settling: { () -> (Decimal, Decimal)? in
                guard case .number(let pv)? = try? FormulaEvaluator.preciseValue(of: criterion.value, in: context),
                      case .number(let pt)? = try? FormulaEvaluator.preciseValue(of: criterion.threshold, in: context)
                else { return nil }

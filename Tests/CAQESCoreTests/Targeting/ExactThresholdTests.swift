@@ -84,4 +84,26 @@ struct ExactThresholdTests {
     func nearTie(a: String, b: String, near: Bool) {
         #expect(ExactComparison.isNear(dec(a), dec(b)) == near)
     }
+
+    @Test("quotients say whether they are exact: exact values compare without settling", arguments: [
+        ("23", "25", true), ("1", "3", false), ("856", "1120", false), ("1", "8", true), ("0", "7", true), ("2", "3", false),
+    ])
+    func quotientExactness(numerator: String, denominator: String, exact: Bool) {
+        var isExact = true
+        _ = FastDecimal.divide(dec(numerator), dec(denominator), exact: &isExact)
+        #expect(isExact == exact)
+    }
+
+    @Test("a rate equal to the population's Q3 through different fractions is not above it (38-digit sample)")
+    func quartileTie() throws {
+        // Rates 1/3 (A), 99/297 (B) and two below: Q3 of [0,1 ; 0,2 ; 1/3 ; 1/3] is 1/3, shared by A and B.
+        let values: [(String, Decimal, Decimal)] = [("A", 1, 3), ("B", 99, 297), ("C", 1, 10), ("D", 2, 10)]
+        let members = values.map { member($0.0, ["r": [2023: $0.1], "s": [2023: $0.2]]) }
+        let scope = FormulaScope(measures: ["r": .number, "s": .number])
+        let above = try compile("r[N] / s[N] > q3(r[N] / s[N])", scope: scope)
+        let population = TestPopulation(year: 2023, members: members)
+        for id in ["A", "B"] {
+            #expect(try FormulaEvaluator.value(of: above, in: population.context(id)) == .boolean(false), "\(id)")
+        }
+    }
 }
