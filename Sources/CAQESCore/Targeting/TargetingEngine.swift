@@ -121,9 +121,12 @@ public enum TargetingEngine {
         let exact = value.exact && threshold.exact
         if let v = value.value, let t = threshold.value,
            let holds = exact ? criterion.comparison.holds(v, t) : criterion.comparison.holds(v, t, settling: { () -> (Decimal, Decimal)? in
-               guard case .number(let pv)? = try? FormulaEvaluator.preciseValue(of: criterion.value, in: context),
-                     case .number(let pt)? = try? FormulaEvaluator.preciseValue(of: criterion.threshold, in: context)
-               else { return nil }
+               guard case .number(let pv)? = try? FormulaEvaluator.preciseValue(of: criterion.value, in: context) else { return nil }
+               // A shared threshold (a quartile many establishments tie with) is computed once per category.
+               if known != nil, let shared, let member = context as? MeasureContext {
+                   return shared.preciseThreshold(criterion, in: member).map { (pv, $0) }
+               }
+               guard case .number(let pt)? = try? FormulaEvaluator.preciseValue(of: criterion.threshold, in: context) else { return nil }
                return (pv, pt)
            }) {
             outcome = holds ? .met : .notMet
