@@ -8,13 +8,14 @@ import Foundation
 /// `(856 / 1120 − 500 / 700) × 100`, evaluates to 4,999 999 999 999 999 97 and would miss a
 /// « ≥ 5 » target; `1 / 3` and `99 / 297` get 18 and 19 digits and compare unequal.
 ///
-/// So two fast-path values within 10⁻⁹ of each other (relative to the larger, or to 1 when both
-/// are smaller; far above the fast path's error, far below any difference the data can make) are
-/// computed again with 38 digits (`FormulaEvaluator.preciseValue`), and 38-digit values within
-/// 10⁻²⁴ of each other (same scale) are taken as equal: their error is below 10⁻³⁵, while two
-/// different values built from counts and amounts (denominators below 10¹² each) differ by more.
-/// Values further apart are compared as they are: the common path, a few integer operations on
-/// 64-bit mantissas.
+/// Values the fast path computed exactly (counts, amounts, terminating quotients: the
+/// interpreter tracks it) compare as they are. Otherwise two fast-path values within 10⁻⁹ of
+/// each other (relative to the larger, or to 1 when both are smaller; far above the fast path's
+/// error, far below any difference the data can make) are computed again with 38 digits
+/// (`FormulaEvaluator.preciseValue`), and 38-digit values within 10⁻²⁴ of each other (same
+/// scale) are taken as equal: their error is below 10⁻³⁵, while two different values built from
+/// counts and amounts (denominators below 10¹² each) differ by more. Values further apart are
+/// compared as they are: a few integer operations on 64-bit mantissas.
 public enum ExactComparison {
     /// Digits under which fast-path values may be equal in exact arithmetic.
     static let nearDigits = 9

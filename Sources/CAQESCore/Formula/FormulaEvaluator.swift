@@ -31,8 +31,9 @@ public enum FormulaEvaluator {
 
     /// `value(of:in:cache:)` with Foundation's 38-digit products and quotients instead of the
     /// 64-bit fast path (about 1 µs an operation): for settling a rounding tie (`DecimalRounding`)
-    /// or a comparison (`ExactComparison`). Population statistics are computed again over
-    /// 38-digit member values, once per population (cached apart from the fast ones).
+    /// or a comparison (`ExactComparison`). A population statistic whose fast sample holds a
+    /// rounded value is computed again over 38-digit member values, once per population (cached
+    /// apart from the fast one).
     public static func preciseValue(
         of formula: CompiledFormula, in context: some FormulaContext, cache: PopulationStatisticsCache? = nil
     ) throws(FormulaError) -> FormulaValue {
