@@ -136,7 +136,7 @@ struct TargetCommand: AsyncCommand {
         @Option(name: "measures", help: "Fichier des mesures finess;mesure;annee;valeur (sinon : les mesures enregistrées dans la base).") var measures: String?
         @Option(name: "registry", help: "Fichier finess;categorie;region (catégories et régions).") var registry: String?
         @Option(name: "region", help: "N'afficher que les établissements de cette région.") var region: String?
-        @Option(name: "contract-start", help: "Première année du contrat (période de référence EPA).") var contractStart: Int?
+        @Option(name: "contract-start", help: "Première année du contrat (période de référence EPA ; par défaut la première année du catalogue).") var contractStart: Int?
         init() {}
     }
 
@@ -189,7 +189,7 @@ struct IncentiveCommand: AsyncCommand {
         @Option(name: "year", help: "Année évaluée N (comparée à N-1).") var year: Int?
         @Option(name: "measures", help: "Fichier des mesures finess;mesure;annee;valeur (sinon : les mesures enregistrées dans la base).") var measures: String?
         @Option(name: "rate", help: "Taux contractuels inférieurs au plafond : N1=25%,N2=0.15 (séparés par des virgules).") var rate: String?
-        @Option(name: "contract-start", help: "Première année du contrat (période de référence EPA).") var contractStart: Int?
+        @Option(name: "contract-start", help: "Première année du contrat (période de référence EPA ; par défaut la première année du catalogue).") var contractStart: Int?
         init() {}
     }
 
@@ -211,7 +211,8 @@ struct IncentiveCommand: AsyncCommand {
     static func rows(catalogue: CatalogueVersion, year: Int, measures: MeasureSet, rates: [String: Decimal], contractStart: Int?) throws -> [[String]] {
         let paid = catalogue.indicators.filter(\.isPaidNationally).map(\.code)
         let contracts = measures.members.map {
-            ContractIncentiveTerms(subject: $0.subject, startYear: contractStart ?? year, indicators: paid, rates: rates)
+            ContractIncentiveTerms(subject: $0.subject, startYear: EvaluationYears.contractStart(contractStart, catalogue: catalogue),
+                                   indicators: paid, rates: rates)
         }
         let lines: [IncentiveLine]
         do { lines = try NationalIncentive.run(catalogue, year: year, measures: measures, contracts: contracts) }

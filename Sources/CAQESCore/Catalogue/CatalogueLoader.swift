@@ -7,7 +7,9 @@ import Yams
 /// every error message). Every problem is collected before refusing, so one run lists them all.
 public enum CatalogueLoader {
     static let topFields = ["id", "version", "valid_from", "valid_to", "scope", "measures", "indicators"]
-    static let optionalTopFields = ["label", "description", "reference_year", "parameters", "formulas"]
+    static let optionalTopFields = ["label", "description", "reference_year", "parameters", "formulas", "envelope_groups"]
+    /// The parameter that sets the refusal sanction (D14); `RefusalSanction` reads nothing else.
+    static let refusalSanctionRateParameter = "refusal_sanction_rate"
 
     /// Parses and validates a catalogue.
     ///
@@ -59,9 +61,12 @@ public enum CatalogueLoader {
         let measures = parseMeasures(top["measures"], names: &names, reader: reader)
         var formulaScope = FormulaScope(measures: Dictionary(measures.map { ($0.code, $0.type) }) { a, _ in a })
         parseParameters(top["parameters"], into: &formulaScope, names: &names, reader: reader)
+        checkRefusalSanctionRate(formulaScope.parameters[refusalSanctionRateParameter], top["parameters"], reader: reader)
         parseNamedFormulas(top["formulas"], into: &formulaScope, names: &names, reader: reader)
 
-        var parser = IndicatorParser(reader: reader, scope: formulaScope, validYears: (validFrom ?? 0)...(max(validFrom ?? 0, validTo ?? 9999)))
+        let envelopeGroups = parseEnvelopeGroups(top["envelope_groups"], reader: reader)
+        var parser = IndicatorParser(reader: reader, scope: formulaScope, validYears: (validFrom ?? 0)...(max(validFrom ?? 0, validTo ?? 9999)),
+                                     envelopeGroups: envelopeGroups)
         let indicators = parser.parseAll(top["indicators"], at: top.location)
 
         if referenceYear == nil, let usage = parser.firstReferenceYearUse ?? formulaScope.formulas.values.first(where: usesREF)?.location {
@@ -72,7 +77,38 @@ public enum CatalogueLoader {
             id: id, version: version, label: top["label"]?.string ?? id, validFrom: validFrom, validTo: validTo,
             scope: scope, file: reader.file, referenceYear: referenceYear, measures: measures,
             parameters: formulaScope.parameters, formulas: formulaScope.formulas, indicators: indicators,
-            formulaScope: formulaScope)
+            formulaScope: formulaScope, envelopeGroups: envelopeGroups)
+    }
+
+    /// `envelope_groups: {CODE: label}`: groups of regional indicators counted once (D24).
+    private static func parseEnvelopeGroups(_ node: Node?, reader: CatalogueReader) -> [String: String] {
+        guard let node else { return [:] }
+        guard let mapping = node.mapping else {
+            reader.report(.invalidValue(field: "envelope_groups", value: node.string ?? "…",
+                                        expected: "une liste « CODE: libellé » des groupes comptés comme un seul indicateur"),
+                          at: reader.location(of: node))
+            return [:]
+        }
+        var groups: [String: String] = [:]
+        for (key, value) in mapping {
+            guard let code = key.string, !code.isEmpty, let label = value.string, !label.isEmpty else {
+                reader.report(.invalidValue(field: "envelope_groups", value: key.string ?? "…", expected: "« CODE: libellé »"),
+                              at: reader.location(of: key))
+                continue
+            }
+            groups[code] = label
+        }
+        return groups
+    }
+
+    /// The refusal sanction is a share of the AM products: a number from 0 to 100 %.
+    private static func checkRefusalSanctionRate(_ value: FormulaValue?, _ parameters: Node?, reader: CatalogueReader) {
+        guard let value else { return }
+        if case .number(let rate) = value, rate >= 0, rate <= 1 { return }
+        let node = parameters?.mapping?[refusalSanctionRateParameter]
+        reader.report(.invalidValue(field: refusalSanctionRateParameter, value: node?.string ?? "…",
+                                    expected: "un taux entre 0 % et 100 % des produits de l’assurance maladie (ex. 1%)"),
+                      at: node.map { reader.location(of: $0) } ?? reader.location(of: parameters))
     }
 
     static func usesREF(_ formula: CompiledFormula) -> Bool {

@@ -66,12 +66,15 @@ public struct CatalogueVersion: Sendable {
     public let indicators: [IndicatorDefinition]
     /// The scope every formula of this catalogue was compiled against.
     public let formulaScope: FormulaScope
+    /// Envelope groups by code, with their French label: the indicators of a group count as one
+    /// regional indicator in the FIR envelope share (D24).
+    public let envelopeGroups: [String: String]
 
     public init(
         id: String, version: Int, label: String, validFrom: Int, validTo: Int, scope: CatalogueScope,
         file: String, referenceYear: ReferenceYearRule?, measures: [MeasureDefinition],
         parameters: [String: FormulaValue], formulas: [String: CompiledFormula],
-        indicators: [IndicatorDefinition], formulaScope: FormulaScope
+        indicators: [IndicatorDefinition], formulaScope: FormulaScope, envelopeGroups: [String: String] = [:]
     ) {
         self.id = id
         self.version = version
@@ -86,6 +89,7 @@ public struct CatalogueVersion: Sendable {
         self.formulas = formulas
         self.indicators = indicators
         self.formulaScope = formulaScope
+        self.envelopeGroups = envelopeGroups
     }
 
     /// The indicator with this code, nil if the catalogue has none.
@@ -96,6 +100,14 @@ public struct CatalogueVersion: Sendable {
     /// The declared measure with this code.
     public func measure(_ code: String) -> MeasureDefinition? {
         measures.first { $0.code == code }
+    }
+
+    /// The share of the AM products of the last closed year that refusing to sign costs (CSS D162-15,
+    /// D14): the `refusal_sanction_rate` parameter, checked at load time to lie within 0–100 %; nil
+    /// when the catalogue has none (regional catalogues).
+    public var refusalSanctionRate: Decimal? {
+        if case .number(let rate)? = parameters[CatalogueLoader.refusalSanctionRateParameter] { return rate }
+        return nil
     }
 
     /// Whether the catalogue applies to contract year `year`.

@@ -21,7 +21,8 @@ public enum Comparison: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
-    /// Whether `lhs comparison rhs` holds; nil when the two values cannot be compared.
+    /// Whether `lhs comparison rhs` holds, the values compared as they are; nil when they cannot be
+    /// compared. Values computed by formulas go through `holds(_:_:settling:)` (D27).
     public func holds(_ lhs: FormulaValue, _ rhs: FormulaValue) -> Bool? {
         let order: Int
         switch (lhs, rhs) {

@@ -40,13 +40,16 @@ public final class IndicatorDefinition: Sendable {
     public let incentive: IncentiveRule?
     /// Regional yearly target (met or not, feeds the FIR envelope).
     public let target: RegionalTarget?
+    /// The catalogue's envelope group this regional indicator belongs to: indicators of one group
+    /// count as ONE regional indicator in the FIR envelope share (D24: HDF biosimilars).
+    public let envelopeGroup: String?
     /// Where the indicator starts in its file.
     public let location: SourceLocation
 
     public init(
         code: String, label: String, section: Section, source: String?, cap: Decimal?, informative: Bool,
         parent: String?, value: CompiledFormula?, targeting: TargetingRule?, incentive: IncentiveRule?,
-        target: RegionalTarget?, location: SourceLocation
+        target: RegionalTarget?, location: SourceLocation, envelopeGroup: String? = nil
     ) {
         self.code = code
         self.label = label
@@ -60,6 +63,7 @@ public final class IndicatorDefinition: Sendable {
         self.incentive = incentive
         self.target = target
         self.location = location
+        self.envelopeGroup = envelopeGroup
     }
 
     /// Paid through the national incentive: has an incentive rule and is not informative.
@@ -71,8 +75,28 @@ public struct IncentiveRule: Sendable {
     /// Spending avoided between N-1 and N, as written in the seed; negative values pay nothing
     /// (the engine floors it at 0, D2).
     public let savings: CompiledFormula
+    /// Parts of the savings that contribute 0 € under a condition the explanation must state
+    /// (EPA sub-indicators without eligible stays, D26); `savings` itself puts them at 0.
+    public let zeroParts: [ZeroPart]
 
-    public init(savings: CompiledFormula) {
+    public init(savings: CompiledFormula, zeroParts: [ZeroPart] = []) {
         self.savings = savings
+        self.zeroParts = zeroParts
+    }
+}
+
+/// A part of an indicator's savings that contributes 0 € when `when` holds, and says why.
+public struct ZeroPart: Sendable {
+    /// The part, as users know it: `EPA 1 — bilan d'hémostase de l'enfant`.
+    public let label: String
+    /// A boolean formula: true when the part contributes 0 €.
+    public let when: CompiledFormula
+    /// Why, in French: `aucun séjour éligible l'année évaluée ou sur la période de référence`.
+    public let reason: String
+
+    public init(label: String, when: CompiledFormula, reason: String) {
+        self.label = label
+        self.when = when
+        self.reason = reason
     }
 }

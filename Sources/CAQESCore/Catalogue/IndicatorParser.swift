@@ -4,18 +4,22 @@ import Yams
 /// Reads the `indicators:` list of a catalogue, compiling each formula against the catalogue scope.
 struct IndicatorParser {
     static let required = ["code", "label", "section"]
-    static let optional = ["source", "cap", "informative", "parent", "value", "targeting", "incentive", "target", "note"]
+    static let optional = ["source", "cap", "informative", "parent", "value", "targeting", "incentive", "target", "note",
+                           "envelope_group"]
 
     let reader: CatalogueReader
     let scope: FormulaScope
     let validYears: ClosedRange<Int>
+    /// The catalogue's `envelope_groups`, for checking each indicator's `envelope_group`.
+    let envelopeGroups: [String: String]
     /// The first formula using `[REF]`, to report a missing `reference_year`.
     private(set) var firstReferenceYearUse: SourceLocation?
 
-    init(reader: CatalogueReader, scope: FormulaScope, validYears: ClosedRange<Int>) {
+    init(reader: CatalogueReader, scope: FormulaScope, validYears: ClosedRange<Int>, envelopeGroups: [String: String] = [:]) {
         self.reader = reader
         self.scope = scope
         self.validYears = validYears
+        self.envelopeGroups = envelopeGroups
     }
 
     mutating func parseAll(_ node: Node?, at location: SourceLocation) -> [IndicatorDefinition] {
@@ -79,11 +83,22 @@ struct IndicatorParser {
             reader.report(.inconsistent("l’indicateur \(code) a à la fois « incentive » (national) et « target » (régional)"),
                           at: reader.location(of: node))
         }
+        let envelopeGroup = fields["envelope_group"]?.string
+        if let node = fields["envelope_group"] {
+            if envelopeGroups[envelopeGroup ?? ""] == nil {
+                reader.report(.invalidValue(field: "envelope_group", value: node.string ?? "…",
+                                            expected: "un groupe déclaré dans « envelope_groups » en tête du catalogue"),
+                              at: reader.location(of: node))
+            } else if fields["target"] == nil {
+                reader.report(.inconsistent("l’indicateur \(code) n’a pas de cible régionale : « envelope_group » ne s’applique "
+                                            + "qu’aux indicateurs régionaux"), at: reader.location(of: node))
+            }
+        }
         guard let label, let section else { return nil }
         return IndicatorDefinition(
             code: code, label: label, section: section, source: fields["source"]?.string, cap: cap,
             informative: informative, parent: fields["parent"]?.string, value: value, targeting: targeting,
-            incentive: incentive, target: target, location: fields.location)
+            incentive: incentive, target: target, location: fields.location, envelopeGroup: envelopeGroup)
     }
 
     private func parseCap(_ node: Node, code: String) -> Decimal? {
@@ -150,14 +165,30 @@ struct IndicatorParser {
 
     private mutating func incentiveRule(_ node: Node, code: String) -> IncentiveRule? {
         guard let fields = reader.fields(node, context: "intéressement de \(code)", at: reader.location(of: node),
-                                         required: ["savings"], optional: []),
+                                         required: ["savings"], optional: ["zero_parts"]),
               let savings = fields["savings"].flatMap({ formula($0, field: "savings", expecting: [.number]) }) else { return nil }
-        return IncentiveRule(savings: savings)
+        var parts: [ZeroPart] = []
+        if let node = fields["zero_parts"] {
+            guard let list = node.sequence, !list.isEmpty else {
+                reader.report(.invalidValue(field: "zero_parts", value: node.string ?? "…",
+                                            expected: "une liste de parties « {label, when, reason} »"),
+                              at: reader.location(of: node))
+                return nil
+            }
+            for item in list {
+                guard let part = reader.fields(item, context: "partie nulle de \(code)", at: reader.location(of: item),
+                                               required: ["label", "when", "reason"], optional: []),
+                      let label = reader.string(part, "label"), let reason = reader.string(part, "reason"),
+                      let when = part["when"].flatMap({ formula($0, field: "when", expecting: [.boolean]) }) else { return nil }
+                parts.append(ZeroPart(label: label, when: when, reason: reason))
+            }
+        }
+        return IncentiveRule(savings: savings, zeroParts: parts)
     }
 
     private mutating func regionalTarget(_ node: Node, code: String, value: CompiledFormula?) -> RegionalTarget? {
         guard let fields = reader.fields(node, context: "cible de \(code)", at: reader.location(of: node),
-                                         required: ["direction", "by_year"], optional: ["condition"]) else { return nil }
+                                         required: ["direction", "by_year"], optional: ["condition", "applies_when"]) else { return nil }
         var direction: TargetDirection?
         if let node = fields["direction"] {
             direction = TargetDirection(rawValue: node.string ?? "")
@@ -193,16 +224,24 @@ struct IndicatorParser {
         }
         var condition: TargetCondition?
         if let node = fields["condition"] {
-            if let inner = reader.fields(node, context: "condition de \(code)", at: reader.location(of: node),
-                                         required: ["label", "formula"], optional: []),
-               let label = reader.string(inner, "label"),
-               let formula = inner["formula"].flatMap({ formula($0, field: "formula", expecting: [.boolean]) }) {
-                condition = TargetCondition(label: label, formula: formula)
-            } else {
-                return nil
-            }
+            guard let parsed = targetCondition(node, context: "condition de \(code)") else { return nil }
+            condition = parsed
+        }
+        var appliesWhen: TargetCondition?
+        if let node = fields["applies_when"] {
+            guard let parsed = targetCondition(node, context: "applies_when de \(code)") else { return nil }
+            appliesWhen = parsed
         }
         guard let direction else { return nil }
-        return RegionalTarget(direction: direction, targets: targets, condition: condition)
+        return RegionalTarget(direction: direction, targets: targets, condition: condition, appliesWhen: appliesWhen)
+    }
+
+    /// `{label, formula}` with a boolean formula.
+    private mutating func targetCondition(_ node: Node, context: String) -> TargetCondition? {
+        guard let inner = reader.fields(node, context: context, at: reader.location(of: node),
+                                        required: ["label", "formula"], optional: []),
+              let label = reader.string(inner, "label"),
+              let formula = inner["formula"].flatMap({ formula($0, field: "formula", expecting: [.boolean]) }) else { return nil }
+        return TargetCondition(label: label, formula: formula)
     }
 }

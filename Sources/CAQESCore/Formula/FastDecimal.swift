@@ -101,12 +101,25 @@ enum FastDecimal {
     }
 
     static func add(_ x: Decimal, _ y: Decimal) -> Decimal {
-        guard let a = parts(x), let b = parts(y) else { return x + y }
+        var exact = true
+        return add(x, y, exact: &exact)
+    }
+
+    /// `add`, clearing `exact` when Foundation's 38 digits took over (they may round).
+    static func add(_ x: Decimal, _ y: Decimal, exact: inout Bool) -> Decimal {
+        guard let a = parts(x), let b = parts(y) else {
+            exact = false
+            return x + y
+        }
         if a.mantissa == 0 { return y }
         if b.mantissa == 0 { return x }
-        guard let (ma, mb, e) = aligned(a, b) else { return x + y }
+        guard let (ma, mb, e) = aligned(a, b) else {
+            exact = false
+            return x + y
+        }
         if a.negative == b.negative {
             let (sum, overflow) = ma.addingReportingOverflow(mb)
+            if overflow { exact = false }
             return overflow ? x + y : make(Parts(negative: a.negative, exponent: e, mantissa: sum))
         }
         return ma >= mb
@@ -118,6 +131,10 @@ enum FastDecimal {
         add(x, negate(y))
     }
 
+    static func subtract(_ x: Decimal, _ y: Decimal, exact: inout Bool) -> Decimal {
+        add(x, negate(y), exact: &exact)
+    }
+
     static func negate(_ x: Decimal) -> Decimal {
         guard var a = parts(x) else { return -x }
         a.negative.toggle()
@@ -127,15 +144,28 @@ enum FastDecimal {
     /// Exact while the product fits in 64 bits; beyond, rounded half away from zero to 19
     /// significant digits (only a quotient's long tail gets there: amounts and rates are short).
     static func multiply(_ x: Decimal, _ y: Decimal) -> Decimal {
-        guard let a = parts(x), let b = parts(y) else { return x * y }
+        var exact = true
+        return multiply(x, y, exact: &exact)
+    }
+
+    /// `multiply`, clearing `exact` when the product was shortened or left to Foundation.
+    static func multiply(_ x: Decimal, _ y: Decimal, exact: inout Bool) -> Decimal {
+        guard let a = parts(x), let b = parts(y) else {
+            exact = false
+            return x * y
+        }
         let (high, low) = a.mantissa.multipliedFullWidth(by: b.mantissa)
         var m = low
         var e = a.exponent + b.exponent
         if high != 0 {
+            exact = false
             guard let (q, k) = shortened(high: high, low: low) else { return x * y }
             (m, e) = (q, e + k)
         }
-        guard e >= -128, e <= 127 else { return x * y }
+        guard e >= -128, e <= 127 else {
+            exact = false
+            return x * y
+        }
         return make(Parts(negative: a.negative != b.negative, exponent: e, mantissa: m))
     }
 
@@ -159,11 +189,24 @@ enum FastDecimal {
 
     /// `x / y` to 18–19 significant digits, rounded half away from zero; `y` must not be zero.
     static func divide(_ x: Decimal, _ y: Decimal) -> Decimal {
-        guard let a = parts(x), let b = parts(y), b.mantissa != 0 else { return x / y }
+        var exact = true
+        return divide(x, y, exact: &exact)
+    }
+
+    /// `divide`, clearing `exact` unless the quotient is exact (a zero remainder): terminating
+    /// quotients such as 23 / 25 stay exact, and comparisons of exact values need no settling.
+    static func divide(_ x: Decimal, _ y: Decimal, exact: inout Bool) -> Decimal {
+        guard let a = parts(x), let b = parts(y), b.mantissa != 0 else {
+            exact = false
+            return x / y
+        }
         if a.mantissa == 0 { return Decimal(0) }
         // Scale the dividend so the quotient has 18 or 19 digits: ma × 10^k, k ≤ 38, fits in 128 bits.
         let k = 18 - (digitCount(a.mantissa) - digitCount(b.mantissa))
-        guard k >= 0, k <= 38 else { return x / y }
+        guard k >= 0, k <= 38 else {
+            exact = false
+            return x / y
+        }
         var high: UInt64, low: UInt64
         if k <= 19 {
             (high, low) = a.mantissa.multipliedFullWidth(by: powers[k])
@@ -172,19 +215,66 @@ enum FastDecimal {
             let (lh, ll) = l1.multipliedFullWidth(by: powers[k - 19])
             let (hh, overflow) = h1.multipliedReportingOverflow(by: powers[k - 19])
             let (sum, carry) = hh.addingReportingOverflow(lh)
-            guard !overflow, !carry else { return x / y }
+            guard !overflow, !carry else {
+                exact = false
+                return x / y
+            }
             (high, low) = (sum, ll)
         }
-        guard high < b.mantissa else { return x / y }
+        guard high < b.mantissa else {
+            exact = false
+            return x / y
+        }
         var (q, r) = b.mantissa.dividingFullWidth((high, low))
+        if r != 0 { exact = false }
         if r >= b.mantissa - r { q += 1 }
         var e = a.exponent - b.exponent - k
         while q % 10 == 0, q != 0 {
             q /= 10
             e += 1
         }
-        guard e >= -128, e <= 127 else { return x / y }
+        guard e >= -128, e <= 127 else {
+            exact = false
+            return x / y
+        }
         return make(Parts(negative: a.negative != b.negative, exponent: e, mantissa: q))
+    }
+
+    /// Whether |a − b| ≤ 10^-digits × max(1, |a|, |b|), in integers at the common exponent; nil
+    /// when the mantissas do not align in 64 bits (then `clearlyApart`, or Foundation, decides).
+    @inline(__always)
+    static func isWithin(_ digits: Int, _ a: Parts, _ b: Parts) -> Bool? {
+        guard let (x, y, e) = aligned(a, b) else { return nil }
+        let difference: UInt64
+        if a.negative == b.negative || x == 0 || y == 0 {
+            difference = x > y ? x - y : y - x
+        } else {
+            let (sum, overflow) = x.addingReportingOverflow(y)
+            if overflow { return false }
+            difference = sum
+        }
+        if difference == 0 { return true }
+        var scale = max(x, y)
+        // 1 at exponent e < 0 is the mantissa 10^-e; at e ≥ 0 a non-zero mantissa is already ≥ 1.
+        if e < 0 {
+            guard let one = scaled(1, by: -e) else { return nil }
+            scale = max(scale, one)
+        }
+        // An overflow means difference × 10^digits exceeds any 64-bit scale.
+        guard let widened = scaled(difference, by: digits) else { return false }
+        return widened <= scale
+    }
+
+    /// True when `a` and `b` are certainly more than 10^-digits × max(1, |a|, |b|) apart, nil when
+    /// their orders of magnitude do not decide (10^(m−1) ≤ |x| < 10^m, m read from the digits).
+    static func clearlyApart(_ a: Parts, _ b: Parts, digits: Int) -> Bool? {
+        guard digits >= 3, a.mantissa != 0 || b.mantissa != 0 else { return nil }
+        let ma = a.mantissa == 0 ? Int.min / 2 : digitCount(a.mantissa) + a.exponent
+        let mb = b.mantissa == 0 ? Int.min / 2 : digitCount(b.mantissa) + b.exponent
+        // The larger side is at least 1, so it is the scale; the smaller is below a hundredth of
+        // it, so the difference exceeds 0.9 × 10^(m−1), far above 10^(m−digits).
+        guard max(ma, mb) >= 1, abs(ma - mb) >= 2 else { return nil }
+        return true
     }
 
     /// `x < y`.

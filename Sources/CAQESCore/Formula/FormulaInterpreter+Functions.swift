@@ -24,7 +24,10 @@ extension FormulaInterpreter {
         let name = function.rawValue
         switch function {
         case .if:
+            // The condition is settled: only the branch taken can make the value inexact.
+            let outer = inexact
             let condition = try eval(args[0], context, year: year)
+            inexact = outer
             guard case .boolean(let chosen)? = condition.value else {
                 // Unknown condition: visit both branches so every missing input is reported.
                 let a = try eval(args[1], context, year: year), b = try eval(args[2], context, year: year)
@@ -41,7 +44,11 @@ extension FormulaInterpreter {
                 return composite(node, fallback.value, .call, name, [a, b, fallback])
             }
             var value: FormulaValue?
-            if case .number(let x)? = a.value, case .number(let y)? = b.value { value = .number(precise ? x / y : FastDecimal.divide(x, y)) }
+            if case .number(let x)? = a.value, case .number(let y)? = b.value {
+                var exact = !precise
+                value = .number(precise ? x / y : FastDecimal.divide(x, y, exact: &exact))
+                if !exact { inexact = true }
+            }
             return composite(node, value, .call, name, [a, b, skipped(args[2])])
 
         case .isKnown:
@@ -50,6 +57,9 @@ extension FormulaInterpreter {
             return composite(node, .boolean(probe.missing.isEmpty), .call, name, [inner])
 
         case .round:
+            // Rounding settles its argument (DecimalRounding): the rounded value is exact.
+            let outer = inexact
+            defer { inexact = outer }
             var outcomes: [Outcome] = []
             for arg in args { outcomes.append(try eval(arg, context, year: year)) }
             guard let xs = Self.numbers(outcomes) else { return composite(node, nil, .call, name, outcomes) }
@@ -71,7 +81,9 @@ extension FormulaInterpreter {
             for arg in args { outcomes.append(try eval(arg, context, year: year)) }
             var value: FormulaValue?
             if let xs = Self.numbers(outcomes) {
-                value = .number(try Self.numeric(function, xs, at: node))
+                var exact = true
+                value = .number(try Self.numeric(function, xs, at: node, exact: &exact))
+                if !exact { inexact = true }
             }
             return composite(node, value, .call, name, outcomes)
 
@@ -94,9 +106,11 @@ extension FormulaInterpreter {
             }
             let category = try categoryFilter(byCategory, context, at: node)
             let sample = try sample(of: args[0], category: category, context, year: year)
-            guard let value = PopulationStatistics.quantile(sample.sorted, rank) else {
+            var exact = sample.exact && !precise
+            guard let value = PopulationStatistics.quantile(sample.sorted, rank, exact: &exact) else {
                 throw .emptyPopulation(subject: context.subject, node.location, args[0].text)
             }
+            if !exact { inexact = true }
             return composite(node, .number(value), .value, name, parts,
                              source: explain ? Self.populationNote(sample.sorted.count, category) : nil)
 
@@ -111,7 +125,9 @@ extension FormulaInterpreter {
                 ? "Σ \(FrenchNumberFormat.number(sums.numerator)) / Σ \(FrenchNumberFormat.number(sums.denominator)), "
                     + Self.populationNote(sums.count, category)
                 : nil
-            let ratio = precise ? sums.numerator / sums.denominator : FastDecimal.divide(sums.numerator, sums.denominator)
+            var exact = sums.exact && !precise
+            let ratio = precise ? sums.numerator / sums.denominator : FastDecimal.divide(sums.numerator, sums.denominator, exact: &exact)
+            if !exact { inexact = true }
             return composite(node, .number(ratio), .value, name, [], source: note)
         }
     }
@@ -120,11 +136,15 @@ extension FormulaInterpreter {
     private static let half = Decimal(sign: .plus, exponent: -1, significand: 5)
     private static let threeQuarters = Decimal(sign: .plus, exponent: -2, significand: 75)
 
-    private static func numeric(_ function: FormulaFunction, _ xs: [Decimal], at node: FormulaNode) throws(FormulaError) -> Decimal {
+    private static func numeric(_ function: FormulaFunction, _ xs: [Decimal], at node: FormulaNode,
+                                exact: inout Bool) throws(FormulaError) -> Decimal {
         switch function {
         case .max: return xs.max(by: FastDecimal.less)!
         case .min: return xs.min(by: FastDecimal.less)!
-        case .sumOf: return xs.dropFirst().reduce(xs[0], FastDecimal.add)
+        case .sumOf:
+            var sum = xs[0]
+            for x in xs.dropFirst() { sum = FastDecimal.add(sum, x, exact: &exact) }
+            return sum
         default: return FastDecimal.less(xs[0], 0) ? FastDecimal.negate(xs[0]) : xs[0]
         }
     }

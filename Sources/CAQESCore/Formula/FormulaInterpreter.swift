@@ -18,6 +18,9 @@ struct FormulaInterpreter {
     /// rounding ties (`DecimalRounding`).
     let precise: Bool
     var missing: Set<MissingValue> = []
+    /// Set when a value evaluated so far may differ from the exact one (a rounded quotient or
+    /// product): comparisons of exact values need no settling (D27).
+    var inexact = false
 
     init(explain: Bool, cache: PopulationStatisticsCache?, precise: Bool = false) {
         self.explain = explain
@@ -90,11 +93,23 @@ struct FormulaInterpreter {
             return composite(node, value, .prefix, "non ", [inner])
 
         case .binary(let op, let a, let b):
+            let outer = inexact
+            inexact = false
             let left = try eval(a, context, year: year)
+            let leftExact = !inexact
+            inexact = false
             let right = try eval(b, context, year: year)
+            let exactOperands = leftExact && !inexact
             var value: FormulaValue?
-            if let l = left.value, let r = right.value {
-                value = try Self.apply(op, l, r, precise: precise, context: context, at: node)
+            if op.isComparison, case .number(let x)? = left.value, case .number(let y)? = right.value {
+                value = .boolean(op.accepts(try order(x, y, exact: exactOperands, of: a, b, context, year: year)))
+                // A settled comparison is exact whatever its operands.
+                inexact = outer
+            } else {
+                inexact = outer || !exactOperands
+                if let l = left.value, let r = right.value {
+                    value = try Self.apply(op, l, r, precise: precise, context: context, at: node, inexact: &inexact)
+                }
             }
             return composite(node, value, .infix, op.symbol, [left, right])
 
@@ -115,17 +130,24 @@ struct FormulaInterpreter {
             form: form, symbol: symbol, parenthesized: node.parenthesized))
     }
 
+    /// `inexact` is set when the result may differ from the exact value; on 38 digits every
+    /// product and quotient counts as such (its comparisons are settled, `ExactComparison`).
     static func apply(
         _ op: BinaryOperator, _ l: FormulaValue, _ r: FormulaValue, precise: Bool = false,
-        context: any FormulaContext, at node: FormulaNode
+        context: any FormulaContext, at node: FormulaNode, inexact: inout Bool
     ) throws(FormulaError) -> FormulaValue {
+        var exact = true
+        defer { if !exact { inexact = true } }
         switch (op, l, r) {
-        case (.add, .number(let x), .number(let y)): return .number(FastDecimal.add(x, y))
-        case (.subtract, .number(let x), .number(let y)): return .number(FastDecimal.subtract(x, y))
-        case (.multiply, .number(let x), .number(let y)): return .number(precise ? x * y : FastDecimal.multiply(x, y))
+        case (.add, .number(let x), .number(let y)): return .number(FastDecimal.add(x, y, exact: &exact))
+        case (.subtract, .number(let x), .number(let y)): return .number(FastDecimal.subtract(x, y, exact: &exact))
+        case (.multiply, .number(let x), .number(let y)):
+            if precise { exact = false }
+            return .number(precise ? x * y : FastDecimal.multiply(x, y, exact: &exact))
         case (.divide, .number(let x), .number(let y)):
             guard y != 0 else { throw .divisionByZero(subject: context.subject, node.location) }
-            return .number(precise ? x / y : FastDecimal.divide(x, y))
+            if precise { exact = false }
+            return .number(precise ? x / y : FastDecimal.divide(x, y, exact: &exact))
         case (.and, .boolean(let x), .boolean(let y)): return .boolean(x && y)
         case (.or, .boolean(let x), .boolean(let y)): return .boolean(x || y)
         case (.equal, .number(let x), .number(let y)): return .boolean(FastDecimal.compare(x, y) == .orderedSame)
@@ -148,6 +170,21 @@ struct FormulaInterpreter {
             return .boolean(holds)
         default:
             throw .type(node.location, "opération « \(op.rawValue) » impossible entre \(l.type.french) et \(r.type.french)")
+        }
+    }
+
+    /// The order of two numbers compared in a formula, settled exactly (D27, `ExactComparison`):
+    /// exact operands compare as they are; otherwise, near each other, both operands are
+    /// evaluated again with 38 digits; on 38 digits already, values within 10⁻²⁴ are equal.
+    func order(_ x: Decimal, _ y: Decimal, exact: Bool, of a: FormulaNode, _ b: FormulaNode, _ context: any FormulaContext,
+               year: Int) throws(FormulaError) -> ComparisonResult {
+        if exact { return FastDecimal.compare(x, y) }
+        if precise { return ExactComparison.settledOrder(x, y) }
+        return try ExactComparison.order(x, y) { () throws(FormulaError) -> (Decimal, Decimal)? in
+            var exact = FormulaInterpreter(explain: false, cache: cache, precise: true)
+            guard case .number(let px)? = try exact.eval(a, context, year: year).value,
+                  case .number(let py)? = try exact.eval(b, context, year: year).value else { return nil }
+            return (px, py)
         }
     }
 

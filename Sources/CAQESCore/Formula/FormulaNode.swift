@@ -30,6 +30,13 @@ final class FormulaNode: Sendable {
         self.parenthesized = parenthesized
     }
 
+    /// The node whose value a population statistic reads: a bare named formula reads as its own
+    /// root, so that `q2(rate)` and `q3(rate)` share one sample.
+    var statisticSubject: FormulaNode {
+        if case .formula(_, let compiled, nil) = kind { return compiled.root }
+        return self
+    }
+
     /// The measures read, with years composed through shifted sub-formulas.
     func referencedMeasures(shift: YearRef?) -> Set<MeasureRef> {
         switch kind {
@@ -81,6 +88,27 @@ enum BinaryOperator: String, Sendable {
         case .greaterOrEqual: "≥"
         case .and: "et"
         case .or: "ou"
+        }
+    }
+
+    /// `= != < <= > >=`: settled exactly between numbers (D27).
+    var isComparison: Bool {
+        switch self {
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: true
+        default: false
+        }
+    }
+
+    /// Whether an order of the operands satisfies this comparison operator.
+    func accepts(_ order: ComparisonResult) -> Bool {
+        switch self {
+        case .equal: order == .orderedSame
+        case .notEqual: order != .orderedSame
+        case .less: order == .orderedAscending
+        case .lessOrEqual: order != .orderedDescending
+        case .greater: order == .orderedDescending
+        case .greaterOrEqual: order != .orderedAscending
+        default: false
         }
     }
 }

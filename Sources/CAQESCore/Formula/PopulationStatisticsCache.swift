@@ -14,9 +14,12 @@ public final class PopulationStatisticsCache: @unchecked Sendable {
         let category: String?
         let year: Int
         let referenceYear: Int?
+        /// 38-digit member values (settling a tie, `ExactComparison`) are kept apart from fast ones.
+        var precise = false
 
         static func == (a: Key, b: Key) -> Bool {
             a.node === b.node && a.category == b.category && a.year == b.year && a.referenceYear == b.referenceYear
+                && a.precise == b.precise
         }
 
         func hash(into hasher: inout Hasher) {
@@ -24,12 +27,15 @@ public final class PopulationStatisticsCache: @unchecked Sendable {
             hasher.combine(category)
             hasher.combine(year)
             hasher.combine(referenceYear)
+            hasher.combine(precise)
         }
     }
 
     /// The values of one expression over a population, ascending.
     struct Sample: Sendable {
         let sorted: [Decimal]
+        /// Every value is exact (no rounded quotient or product): the 38-digit sample is the same.
+        var exact = false
     }
 
     /// Σ numerator and Σ denominator over members with both values.
@@ -37,6 +43,8 @@ public final class PopulationStatisticsCache: @unchecked Sendable {
         let numerator: Decimal
         let denominator: Decimal
         let count: Int
+        /// Both sums are exact: the 38-digit sums are the same.
+        var exact = false
     }
 
     private let lock = NSLock()

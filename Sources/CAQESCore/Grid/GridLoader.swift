@@ -7,7 +7,7 @@ import Yams
 /// `sanction` {`points_per_step`, `rate_per_step_percent`, `waiver_improvement_points`} and
 /// `chapters`, each with `id`, `title`, `criteria`. A criterion has `id`, `label`, optional
 /// `number`, `kind` (`qualitative` by default, or `quantitative` with optional `thresholds`
-/// {`realised_from`, `partial_from`} in %), and `points`: a number with an optional `sectors` list
+/// {`realised_from` (inclusive) or `realised_above` (strict), `partial_from`} in %), and `points`: a number with an optional `sectors` list
 /// (all five when absent), or a map sector → points. Unknown keys are refused so a typo is not
 /// silently ignored.
 public enum GridLoader {

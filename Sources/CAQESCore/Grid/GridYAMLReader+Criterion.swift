@@ -32,14 +32,20 @@ extension GridYAMLReader {
     }
 
     func thresholds(_ node: Node, _ item: String) throws(GridLoadError) -> QuantitativeThresholds {
-        let map = try mapping(node, item, allowed: ["realised_from", "partial_from"])
-        guard let realisedNode = map["realised_from"], let partialNode = map["partial_from"] else {
-            throw fail(node, item, "seuils incomplets : « realised_from » et « partial_from » attendus (en %)")
+        let map = try mapping(node, item, allowed: ["realised_from", "realised_above", "partial_from"])
+        if map["realised_from"] != nil, let both = map["realised_above"] {
+            throw fail(both, item, "« realised_from » (R à partir de, inclus) ou « realised_above » (R au-dessus de, strict) : l'un ou l'autre")
         }
-        let realised = try number(realisedNode, "realised_from", item)
+        let strict = map["realised_above"] != nil
+        guard let realisedNode = map["realised_from"] ?? map["realised_above"], let partialNode = map["partial_from"] else {
+            throw fail(node, item, "seuils incomplets : « realised_from » (ou « realised_above ») et « partial_from » attendus (en %)")
+        }
+        let realised = try number(realisedNode, strict ? "realised_above" : "realised_from", item)
         let partial = try number(partialNode, "partial_from", item)
         do {
-            return try QuantitativeThresholds(realisedFrom: realised, partialFrom: partial)
+            return strict
+                ? try QuantitativeThresholds(realisedAbove: realised, partialFrom: partial)
+                : try QuantitativeThresholds(realisedFrom: realised, partialFrom: partial)
         } catch {
             throw fail(node, item, error.description)
         }

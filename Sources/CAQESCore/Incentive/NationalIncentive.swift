@@ -64,13 +64,34 @@ public enum NationalIncentive {
         let rateNode = Explanation(
             label: "taux", value: Money.percent(rate),
             source: contractRate == nil ? "plafond de l’indicateur" : "taux du contrat (plafond \(Money.percent(cap)))")
-        let explanation = Explanation(
+        let calculation = Explanation(
             label: "Intéressement \(heading()) — \(indicator.label)", value: Money.format(amount),
             children: [savingsNode, rateNode], form: .infix, symbol: "×")
+        let zeroParts = zeroPartNodes(rule, in: context)
+        var trace = "\(heading()) : \(calculation.oneLine)"
+        guard !zeroParts.isEmpty else {
+            return IncentiveLine(
+                subject: context.subject, indicatorCode: indicator.code, indicatorLabel: indicator.label, year: context.year,
+                status: .paid, valueProvider: value, savings: savings, rate: rate, cap: cap, amount: amount,
+                explainer: { [trace] in (calculation, trace) })
+        }
+        // The parts at 0 € are said next to the calculation (D26): on the line's tree and its trace.
+        trace += zeroParts.map { " — \($0.label) : \($0.value)" }.joined()
+        let explanation = Explanation(label: calculation.label, value: calculation.value,
+                                      children: [calculation] + zeroParts)
         return IncentiveLine(
             subject: context.subject, indicatorCode: indicator.code, indicatorLabel: indicator.label, year: context.year,
             status: .paid, valueProvider: value, savings: savings, rate: rate, cap: cap, amount: amount,
-            explainer: { [trace = "\(heading()) : \(explanation.oneLine)"] in (explanation, trace) })
+            explainer: { [trace] in (explanation, trace) })
+    }
+
+    /// One node per part of the savings that contributes 0 € this year, with its condition.
+    private static func zeroPartNodes(_ rule: IncentiveRule, in context: some FormulaContext) -> [Explanation] {
+        rule.zeroParts.compactMap { part in
+            let condition = SafeEvaluation(part.when, in: context)
+            guard condition.value == .boolean(true) else { return nil }
+            return Explanation(label: "\(part.label) : \(part.reason)", value: "contribue 0 €", children: [condition.explanation])
+        }
     }
 
     /// Informative indicators: the value and its explanation, amount 0 (D8).
@@ -89,10 +110,12 @@ public enum NationalIncentive {
     /// Every contracted indicator (and its informative indicators) of every contract, for year `year`.
     ///
     /// Establishments absent from `measures` get "non évaluable" lines. Lines follow the order of
-    /// `contracts`, then the catalogue's indicator order.
+    /// `contracts`, then the catalogue's indicator order. A year outside the catalogue's validity
+    /// is refused (D9).
     public static func run(
         _ catalogue: CatalogueVersion, year: Int, measures: MeasureSet, contracts: [ContractIncentiveTerms]
     ) throws(IncentiveError) -> [IncentiveLine] {
+        try EvaluationYears.checkEvaluated(year, catalogue: catalogue)
         var frames: [Int?: MeasureFrame] = [:]
         var selections: [[String]: [IndicatorDefinition]] = [:]
         var work: [(context: MeasureContext, indicators: [IndicatorDefinition], rates: [String: Decimal])] = []
@@ -108,7 +131,7 @@ public enum NationalIncentive {
                 selected = catalogue.indicators.filter { wanted.contains($0.code) || ($0.parent.map(wanted.contains) ?? false) }
                 selections[contract.indicators] = selected
             }
-            let reference = catalogue.referenceYear?.resolve(contractStartYear: contract.startYear)
+            let reference = EvaluationYears.referenceYear(catalogue: catalogue, contractStart: contract.startYear)
             let frame = frames[reference] ?? measures.frame(year: year, referenceYear: reference, population: catalogue.scope)
             frames[reference] = frame
             let context = frame.context(for: contract.subject)

@@ -23,7 +23,7 @@ public struct ContractProcedure: Hashable, Sendable, Codable {
     public var firstPeriod: ContradictoryPeriod?
     public var secondPeriod: ContradictoryPeriod?
     public var cmeOpinionOn: LocalDate?
-    /// The refusal sanction stated in the amended proposal (1 % of AM products, D14).
+    /// The refusal sanction stated in the amended proposal (a share of the AM products, D14).
     public var refusalSanction: Decimal?
     public var establishmentSignedOn: LocalDate?
     public var arsSignature: ARSSignature?
@@ -66,13 +66,12 @@ public struct ContractProcedure: Hashable, Sendable, Codable {
         establishmentSignedOn != nil && arsSignature != nil && insuranceFundSignedOn != nil
     }
 
-    /// The refusal sanction for AM products of the last closed year: 1 % (D162-15, D14), rounded
-    /// to the cent half away from zero. DOMAIN B.8 ex. 16: 80 000 000 € → 800 000,00 €.
-    public static func refusalSanction(insuranceProductsLastClosedYear products: Decimal) -> Decimal {
-        var exact = products / 100
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &exact, 2, .plain)
-        return rounded
+    /// The refusal sanction for AM products of the last closed year: products × `rate`, rounded to
+    /// the cent half away from zero (D7). The rate is the catalogue's `refusalSanctionRate` (1 %,
+    /// D162-15, D14), passed in so that the procedure holds no rate of its own. DOMAIN B.8 ex. 16:
+    /// 80 000 000 € at 1 % → 800 000,00 €.
+    public static func refusalSanction(insuranceProductsLastClosedYear products: Decimal, rate: Decimal) -> Decimal {
+        Money.roundToCent(products * rate)
     }
 }
 

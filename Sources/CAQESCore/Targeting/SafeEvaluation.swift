@@ -6,23 +6,21 @@ public struct SafeEvaluation: Sendable {
     public let explanation: Explanation
     public let missing: [MissingValue]
     public let reasons: [String]
+    /// The value is exact (no rounded quotient or product): compared as it is, with no settling.
+    let exact: Bool
 
     /// Evaluates `formula`; `explain: false` takes the evaluator's fast path (no explanation tree).
     public init(_ formula: CompiledFormula, in context: some FormulaContext, explain: Bool = true) {
         do {
-            if explain {
-                let evaluation = try FormulaEvaluator.evaluate(formula, in: context)
-                value = evaluation.value
-                explanation = evaluation.explanation
-            } else {
-                let result = try FormulaEvaluator.value(of: formula, in: context)
-                value = result
-                explanation = Self.unexplained
-            }
+            let evaluation = try FormulaEvaluator.evaluateReportingExactness(formula, in: context, explain: explain)
+            value = evaluation.value
+            explanation = evaluation.explanation ?? Self.unexplained
+            exact = evaluation.exact
             missing = []
             reasons = []
         } catch {
             value = nil
+            exact = false
             if case .missingValues(_, let values) = error {
                 missing = values
                 reasons = []
@@ -40,8 +38,9 @@ public struct SafeEvaluation: Sendable {
     static let unexplained = Explanation(label: "", value: "")
 
     /// A value already computed (a threshold shared by the whole population).
-    init(known value: FormulaValue, formula: CompiledFormula) {
+    init(known value: FormulaValue, exact: Bool, formula: CompiledFormula) {
         self.value = value
+        self.exact = exact
         explanation = Self.unexplained
         missing = []
         reasons = []

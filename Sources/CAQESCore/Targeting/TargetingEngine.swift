@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs a catalogue's targeting rules on a reference year.
 ///
 /// Every (establishment, indicator with a targeting rule) gets a decision with each criterion's
@@ -14,7 +16,9 @@ public enum TargetingEngine {
     ///
     /// - Parameters:
     ///   - referenceYear: the data year read as `N` (e.g. 2019 for the 2022 national targeting).
-    ///   - contractStartYear: resolves a catalogue `REF` rule relative to the contract start.
+    ///   - contractStartYear: resolves a catalogue `REF` rule relative to the contract start; nil
+    ///     takes the catalogue's `valid_from` (`EvaluationYears.contractStart`). The data year is
+    ///     not checked against the catalogue's validity: targeting reads earlier data.
     public static func run(
         _ catalogue: CatalogueVersion, referenceYear: Int, population: CatalogueScope,
         measures: MeasureSet, contractStartYear: Int? = nil
@@ -23,7 +27,7 @@ public enum TargetingEngine {
             throw .populationOutsideScope(catalogue: catalogue.id, scope: catalogue.scope, requested: population)
         }
         let frame = measures.frame(year: referenceYear,
-                                   referenceYear: catalogue.referenceYear?.resolve(contractStartYear: contractStartYear),
+                                   referenceYear: EvaluationYears.referenceYear(catalogue: catalogue, contractStart: contractStartYear),
                                    population: catalogue.scope)
         let indicators = catalogue.indicators.filter { $0.targeting != nil }
         var listed = frame.contexts
@@ -110,10 +114,21 @@ public enum TargetingEngine {
                          shared: SharedThresholds? = nil) -> CriterionResult {
         let value = SafeEvaluation(criterion.value, in: context, explain: explain)
         let known = explain ? nil : shared?.threshold(criterion, category: context.category)
-        let threshold = known.map { SafeEvaluation(known: $0, formula: criterion.threshold) }
+        let threshold = known.map { SafeEvaluation(known: $0.value, exact: $0.exact, formula: criterion.threshold) }
             ?? SafeEvaluation(criterion.threshold, in: context, explain: explain)
         var outcome = CriterionOutcome.notEvaluable
-        if let v = value.value, let t = threshold.value, let holds = criterion.comparison.holds(v, t) {
+        // Exact values compare as they are; near values are settled on 38 digits (D27).
+        let exact = value.exact && threshold.exact
+        if let v = value.value, let t = threshold.value,
+           let holds = exact ? criterion.comparison.holds(v, t) : criterion.comparison.holds(v, t, settling: { () -> (Decimal, Decimal)? in
+               guard case .number(let pv)? = try? FormulaEvaluator.preciseValue(of: criterion.value, in: context) else { return nil }
+               // A shared threshold (a quartile many establishments tie with) is computed once per category.
+               if known != nil, let shared, let member = context as? MeasureContext {
+                   return shared.preciseThreshold(criterion, in: member).map { (pv, $0) }
+               }
+               guard case .number(let pt)? = try? FormulaEvaluator.preciseValue(of: criterion.threshold, in: context) else { return nil }
+               return (pv, pt)
+           }) {
             outcome = holds ? .met : .notMet
         }
         let explainer: @Sendable () -> Explanation

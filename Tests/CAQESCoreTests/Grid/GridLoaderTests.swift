@@ -43,7 +43,7 @@ struct GridLoaderTests {
         Row(name: "seuils inversés", yaml: header + "      - { id: Q, label: Taux, kind: quantitative, points: 2, thresholds: { realised_from: 25, partial_from: 50 } }\n",
             message: "essai.yaml, ligne 7, critère « Q » : seuils invalides : R à partir de 25 %, PR à partir de 50 % — il faut 0 ≤ seuil PR ≤ seuil R ≤ 100"),
         Row(name: "seuils incomplets", yaml: header + "      - { id: Q, label: Taux, kind: quantitative, points: 2, thresholds: { realised_from: 50 } }\n",
-            message: "essai.yaml, ligne 7, critère « Q » : seuils incomplets : « realised_from » et « partial_from » attendus (en %)"),
+            message: "essai.yaml, ligne 7, critère « Q » : seuils incomplets : « realised_from » (ou « realised_above ») et « partial_from » attendus (en %)"),
         Row(name: "nature inconnue", yaml: header + "      - { id: Q, label: Taux, kind: chiffré, points: 2 }\n",
             message: "essai.yaml, ligne 7, critère « Q » : « kind » vaut « chiffré » : qualitative ou quantitative attendu"),
         Row(name: "libellé manquant", yaml: header + "      - { id: A, points: 1 }\n",

@@ -26,8 +26,18 @@ struct NormandieGridTests {
         #expect(quantitative.map { $0.points.values.max() ?? 0 }.reduce(0, +) == 15)
         let c55 = try #require(grid.criteria.first { $0.number == 55 })
         #expect(c55.id == "10-2-02a")
-        #expect(c55.measure == .quantitative(try QuantitativeThresholds(realisedFrom: 50, partialFrom: 25)))
+        #expect(c55.measure == .quantitative(try QuantitativeThresholds(realisedAbove: 50, partialFrom: 25)))
         #expect(quantitative.filter { $0.measure == .quantitative(nil) }.count == 8)
+    }
+
+    @Test("The HAD column gives 62 applicable points: common criteria dropped, the 5 HAD points added")
+    func hadColumn() throws {
+        let grid = try GridFixtures.normandie()
+        #expect(grid.maxPoints(for: [.had]) == 62)
+        let hadSpecific = grid.chapters.first { $0.id == "HAD" }!.criteria
+        #expect(hadSpecific.compactMap { $0.maxPoints(for: [.had]) }.reduce(0, +) == 5)
+        // An establishment with MCO and HAD keeps every criterion of either.
+        #expect(grid.maxPoints(for: [.mco, .had]) == 105)
     }
 
     @Test("The five HAD-specific criteria apply to HAD only, 5 points")
@@ -38,9 +48,9 @@ struct NormandieGridTests {
         #expect(had.criteria.allSatisfy { $0.points.keys.sorted() == [.had] })
     }
 
-    @Test("Criterion 55: lower bounds inclusive close the seed's gaps at 25 % and 50 %", arguments: [
+    @Test("Criterion 55: R strictly above 50 % (D1 reads « > » as written), PR from 25 %", arguments: [
         ("89", CriterionStatus.realised),  // the S3 example establishment
-        ("100", .realised), ("50", .realised), ("49.99", .partiallyRealised), ("26", .partiallyRealised),
+        ("100", .realised), ("50.01", .realised), ("50", .partiallyRealised), ("49.99", .partiallyRealised), ("26", .partiallyRealised),
         ("25", .partiallyRealised), ("24.99", .notRealised), ("0", .notRealised),
     ])
     func criterion55(rate: String, expected: CriterionStatus) throws {

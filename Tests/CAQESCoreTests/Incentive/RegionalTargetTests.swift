@@ -96,7 +96,7 @@ struct RegionalTargetTests {
     }
 
     @Test("achieved indicators are counted per establishment for the envelope")
-    func counts() {
+    func counts() throws {
         var set = MeasureSet(members: ["A", "B"].map { MeasureSet.Member(subject: $0, region: "32") })
         for (subject, compliant, sc) in [("A", 95, 10), ("B", 60, 10)] as [(String, Decimal, Decimal)] {
             set.set(compliant, measure: "audit_prescriptions_compliant", year: 2024, for: subject)
@@ -104,7 +104,7 @@ struct RegionalTargetTests {
             set.set(sc, measure: "trastuzumab_sc_stays", year: 2024, for: subject)
             set.set(150, measure: "trastuzumab_stays", year: 2024, for: subject)
         }
-        let results = RegionalTargets.run(RulesFixtures.hdf, year: 2024, measures: set,
+        let results = try RegionalTargets.run(RulesFixtures.hdf, year: 2024, measures: set,
                                           indicators: ["A": ["HDF-PRESC", "HDF-SC"], "B": ["HDF-PRESC", "HDF-SC"]])
         #expect(results.count == 4)
         #expect(RegionalTargets.achievedCounts(results) == ["A": 2, "B": 1])

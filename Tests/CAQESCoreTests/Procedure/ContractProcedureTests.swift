@@ -159,9 +159,10 @@ struct ContractProcedureTests {
     }
 
     @Test("B.8 ex. 16: refusing to sign costs 1 % of 80 M€, 800 000,00 €")
-    func refusalSanctionAmount() {
-        #expect(ContractProcedure.refusalSanction(insuranceProductsLastClosedYear: 80_000_000) == 800_000)
-        #expect(ContractProcedure.refusalSanction(insuranceProductsLastClosedYear: Decimal(string: "1234.50")!)
+    func refusalSanctionAmount() throws {
+        let rate = try #require(RulesFixtures.national2022.refusalSanctionRate)
+        #expect(ContractProcedure.refusalSanction(insuranceProductsLastClosedYear: 80_000_000, rate: rate) == 800_000)
+        #expect(ContractProcedure.refusalSanction(insuranceProductsLastClosedYear: Decimal(string: "1234.50")!, rate: rate)
             == Decimal(string: "12.35")!)
     }
 
