@@ -44,12 +44,18 @@ extension Application {
     }
 }
 
+/// Long imports hold SQLite's one connection: requests wait for it (up to the pool timeout).
+private func singleConnection(_ factory: DatabaseConfigurationFactory, _ app: Application) -> DatabaseConfigurationFactory {
+    let eventLoop = app.eventLoopGroup.next()
+    return DatabaseConfigurationFactory { SingleConnectionConfiguration(base: factory.make(), eventLoop: eventLoop) }
+}
+
 private func configureDatabase(_ app: Application, settings: Settings) throws {
     switch settings.database {
     case .sqliteFile(let path):
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        app.databases.use(singleConnection(.sqlite(.file(path), connectionPoolTimeout: .seconds(120), sqlLogLevel: .debug), app), as: .sqlite)
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+        app.databases.use(singleConnection(.sqlite(.memory, connectionPoolTimeout: .seconds(120), sqlLogLevel: .debug), app), as: .sqlite)
     case .postgres(let url):
         var config = try SQLPostgresConfiguration(url: url)
         config.searchPath = settings.postgresSearchPath.map { [$0] }

@@ -115,6 +115,7 @@ struct AuthTests {
             let stored = try await UserSession.query(on: app.db).all()
             #expect(stored.count == 1 && stored[0].id == TokenHasher.hash(issued))
             // Logging in again replaces the session rather than adding one.
+            try await browser.get("/compte/jetons")
             try await browser.login("a@test.caqes.fr")
             #expect(try await UserSession.query(on: app.db).count() == 1)
             #expect(browser.jar["caqes_session"] != issued)

@@ -39,10 +39,12 @@ struct MeasuresImportTests {
             #expect(try await ImportRun.query(on: app.db).filter(\.$kind == "mesures").count() == 1)
             let v2 = try temporaryFile("finess;mesure;annee;valeur\n010000024;phev_ipp_amount;2023;170000\n", name: "cpam.csv")
             let second = try await Self.run(app, .measures, v2)
-            #expect(second.replaced == 3)
+            // The new version replaces the values of the establishments and years it carries, only those.
+            #expect(second.replaced == 2)
             #expect(try await Self.value(app, "010000024", "phev_ipp_amount", 2023) == "170000")
             #expect(try await Self.value(app, "010000024", "conciliation_grade", 2023) == nil)
-            #expect(try await MeasureValueRecord.query(on: app.db).filter(\.$current == false).count() == 3)
+            #expect(try await MeasureValueRecord.query(on: app.db).filter(\.$finess == "010780054").filter(\.$current == true).count() == 1)
+            #expect(try await MeasureValueRecord.query(on: app.db).filter(\.$current == false).count() == 2)
         }
     }
 
@@ -183,15 +185,16 @@ struct MeasuresImportTests {
             let privateClinics = try await Self.run(app, .measures, folder + "mco_tous_sejours_prive_oqn_2023.csv",
                                                     .init(mapping: saved, skipUnknown: true))
             #expect(privateClinics.status == .done && privateClinics.rows == 678)
-            #expect(privateClinics.skipped.contains { $0.line == 679 && $0.reason.contains("Total") })
+            #expect(privateClinics.notes.contains { $0.line == 679 && $0.reason.contains("Total") })
             #expect(privateClinics.masked > 0)
             let masked = try #require(try await MeasureValueRecord.query(on: app.db).filter(\.$kind == "masked").first())
             #expect(masked.maskReason?.contains("entre 1 et 10") == true)
             // The public file lists 750150237 (lines 614–615) and 750150260 (617–618) twice.
             let publicHospitals = try await Self.run(app, .measures, folder + "mco_tous_sejours_public_psph_2023.csv",
                                                      .init(mapping: saved, skipUnknown: true))
-            #expect(publicHospitals.status == .refused)
-            let duplicates = publicHospitals.problems.filter { $0.reason.contains("en double") }.map(\.line)
+            // Identical duplicates import, each noted (D25).
+            #expect(publicHospitals.status == .done)
+            let duplicates = publicHospitals.notes.filter { $0.reason.contains("doublon ignoré") }.map(\.line)
             #expect(Set(duplicates) == [615, 618])
         }
     }

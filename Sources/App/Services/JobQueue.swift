@@ -79,14 +79,18 @@ enum JobQueue {
     }
 
     /// Running jobs whose instance went silent go back to the queue (or fail after too many claims).
-    static func requeueStale(at date: Date, on db: any Database) async throws {
+    /// The asking instance's own jobs are never taken from it: it knows they are alive (on SQLite a
+    /// long import holds the one connection, so its heartbeat may wait).
+    static func requeueStale(at date: Date, except instance: String, on db: any Database) async throws {
         let limit = date.addingTimeInterval(-staleAfter)
         try await Job.query(on: db).filter(\.$state == JobState.running.rawValue).filter(\.$heartbeatAt < limit)
+            .filter(\.$claimedBy != instance)
             .filter(\.$attempts >= maxAttempts)
             .set(\.$state, to: JobState.failed.rawValue)
             .set(\.$message, to: "Le traitement s'est interrompu \(maxAttempts) fois : rien n'a été enregistré. Vérifiez le fichier ou contactez l'administrateur.")
             .set(\.$updatedAt, to: date).update()
         try await Job.query(on: db).filter(\.$state == JobState.running.rawValue).filter(\.$heartbeatAt < limit)
+            .filter(\.$claimedBy != instance)
             .set(\.$state, to: JobState.queued.rawValue).set(\.$claimedBy, to: nil).set(\.$updatedAt, to: date).update()
     }
 

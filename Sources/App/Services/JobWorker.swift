@@ -48,7 +48,7 @@ actor JobWorker {
             var lastCleanup = ContinuousClock.now - .seconds(3600)
             while !Task.isCancelled {
                 do {
-                    try await JobQueue.requeueStale(at: app.clock.now(), on: app.db)
+                    try await JobQueue.requeueStale(at: app.clock.now(), except: instance, on: app.db)
                     if ContinuousClock.now - lastCleanup > .seconds(3600) {
                         let removed = try await JobQueue.cleanUp(store: app.fileStore, at: app.clock.now(), on: app.db)
                         if removed > 0 { app.logger.info("file store cleaned", metadata: ["files": .stringConvertible(removed)]) }

@@ -55,6 +55,7 @@ extension MeasuresImporter {
             try await run.save(on: db)
             // Skipped rows are kept with the import, so that the history says which rows did not go in.
             try await ImportProblem.store(report.skipped, importID: id, prefix: "ligne ignorée : ", on: db)
+            try await ImportProblem.store(report.notes, importID: id, prefix: "remarque : ", on: db)
             try await AuditLog.append(on: db, actor: actor, action: "import de mesures",
                                       target: "import \(id.uuidString.lowercased())",
                                       details: "\(kind.rawValue) \(fileName) sha256=\(sha) source=\(report.source) années=\(years.map(String.init).joined(separator: ",")) valeurs=\(records.count) remplacées=\(replaced) ignorées=\(report.skipped.count)",
@@ -98,7 +99,10 @@ extension MeasuresImporter {
         run.finishedAt = date
         run.regions = report.regions.sorted().joined(separator: ",")
         run.status = ImportStatus.running.rawValue
-        if !report.skipped.isEmpty { run.message = "\(report.skipped.count) ligne(s) ignorée(s) : établissements absents du registre." }
+        var message: [String] = []
+        if !report.skipped.isEmpty { message.append("\(report.skipped.count) ligne(s) ignorée(s) (établissements absents du registre, cellules masquées ou invalides)") }
+        if !report.notes.isEmpty { message.append("\(report.notes.count) remarque(s) : ligne « Total » ou doublon identique, laissés de côté") }
+        if !message.isEmpty { run.message = message.joined(separator: " ; ") + "." }
         return run
     }
 }

@@ -51,6 +51,7 @@ struct MeasuresImportReport: Sendable {
         if masked > 0 { text += ", dont \(FrenchFormat.integer(masked)) masquée(s)" }
         if replaced > 0 { text += ", \(FrenchFormat.integer(replaced)) valeur(s) de la version précédente remplacée(s) (conservées dans l'historique)" }
         if !skipped.isEmpty { text += ", \(FrenchFormat.integer(skipped.count)) ligne(s) ignorée(s)" }
+        if !notes.isEmpty { text += ", \(FrenchFormat.integer(notes.count)) remarque(s) (ligne « Total », doublon identique…)" }
         return text + "." + (details.map { "\n" + $0 } ?? "")
     }
 }
@@ -76,9 +77,11 @@ struct MeasuresImporter {
         let parsed = try await RegistryImporter.offload { try Self.parse(kind: kind, path: path, options: options) }
         let (sha, size) = try await digest
         var report = MeasuresImportReport(importID: nil, status: .done, rows: parsed.outcome.rowCount, stored: 0, replaced: 0,
-                                          masked: 0, skipped: parsed.notes + parsed.outcome.notes, problems: parsed.outcome.problems, preview: [],
+                                          masked: 0, skipped: parsed.notes, problems: parsed.outcome.problems, preview: [],
                                           dialect: parsed.dialect, source: source, years: [], alreadyImported: nil)
         report.details = parsed.summary
+        // Rows the reader left out on purpose (a « Total » line, a duplicate repeating the same value).
+        report.notes = parsed.outcome.notes
         if options.skipUnknown {
             // Told to skip unknown establishments: rows with an unusable FINESS are skipped and listed too.
             report.skipped += report.problems.filter { $0.column.lowercased() == "etb_rgt" }
