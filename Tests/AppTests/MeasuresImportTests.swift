@@ -65,7 +65,7 @@ struct MeasuresImportTests {
             let report = try await Self.run(app, .measures, try temporaryFile(text, name: "faux.csv"))
             #expect(report.status == .refused)
             let lines = report.problems.map(\.description)
-            #expect(lines.contains("ligne 3, colonne finess : valeur « 010000024 » — valeur en double pour (010000024, phev_ipp_amount, 2023) : déjà donnée ligne 2"))
+            #expect(lines.contains("ligne 3, colonne finess : valeur « 010000024 » — valeur en double pour (010000024, phev_ipp_amount, 2023) : « 100 » ligne 2, « 200 » sur cette ligne"))
             #expect(lines.contains { $0.hasPrefix("ligne 4, colonne valeur : valeur « -5 » — valeur négative") })
             #expect(lines.contains { $0.hasPrefix("ligne 5, colonne annee : valeur « 1899 »") })
             #expect(lines.contains { $0.hasPrefix("ligne 6, colonne valeur : valeur « 12,3,4 »") })
