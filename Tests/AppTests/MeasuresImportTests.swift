@@ -14,8 +14,9 @@ struct MeasuresImportTests {
             .run(kind: kind, path: path, fileName: name ?? (path as NSString).lastPathComponent, options: options, actor: .system)
     }
 
+    /// The 8,131 hospitals of the FINESS extract (committed copy).
     static func hospitalRegistry(_ app: Application) async throws {
-        try await importFile(app, .finess, sharedData + "finess/finess_et_20210108_hospitaliers.csv")
+        try await importFile(app, .finess, fixtures + "finess/finess_et_20210108_hospitaliers.csv")
     }
 
     static func value(_ app: Application, _ finess: String, _ measure: String, _ year: Int) async throws -> String? {
@@ -129,7 +130,7 @@ struct MeasuresImportTests {
     func realSAE() async throws {
         try await withApp { app in
             try await Self.hospitalRegistry(app)
-            let report = try await Self.run(app, .sae, sharedData + "sae/MCO_2022r.csv", .init(skipUnknown: true))
+            let report = try await Self.run(app, .sae, fixtures + "sae/MCO_2022r.csv", .init(skipUnknown: true))
             #expect(report.rows == 1_637)
             #expect(report.skipped.count == 179)
             let ambulatory = try await MeasureValueRecord.query(on: app.db).filter(\.$measure == "surgery_ambulatory_stays").all()
@@ -145,7 +146,7 @@ struct MeasuresImportTests {
     func realHospiDiag() async throws {
         try await withApp { app in
             try await Self.hospitalRegistry(app)
-            let report = try await Self.run(app, .hospidiag, sharedData + "hospidiag/hd2022.csv", .init(year: 2022, skipUnknown: true))
+            let report = try await Self.run(app, .hospidiag, fixtures + "hospidiag/hd2022.csv", .init(year: 2022, skipUnknown: true))
             #expect(report.rows == 1_490)
             let p12 = try await MeasureValueRecord.query(on: app.db).filter(\.$measure == "hd_p12").filter(\.$kind == "number").all()
             #expect(p12.count == 1_163)
@@ -156,18 +157,35 @@ struct MeasuresImportTests {
 
     @Test("real Open PHMEV sample: per-establishment sums stored; unknown prescribers listed; targeting runs from the database")
     func realPHMEV() async throws {
+        // The sample's 1,152 rows prescribed in Auvergne-Rhône-Alpes: 109 prescribers, 4 of them
+        // (420010209, 690001623, 690780093, 690793195) not hospitals of the registry; 8 measures
+        // stored for each of the other 105. Counted with Python's csv module.
+        let path = fixtures + "phmev/OPEN_PHMEV_2024_sample_10k_ara.csv"
         try await withApp { app in
             try await Self.hospitalRegistry(app)
-            let refused = try await Self.run(app, .phmev, sharedData + "phmev/OPEN_PHMEV_2024_sample_10k.csv", .init(year: 2024))
-            #expect(refused.status == .refused && refused.problems.count == 34)
-            let report = try await Self.run(app, .phmev, sharedData + "phmev/OPEN_PHMEV_2024_sample_10k.csv", .init(year: 2024, skipUnknown: true))
-            #expect(report.rows == 10_000 && report.stored == 6_840)
+            let refused = try await Self.run(app, .phmev, path, .init(year: 2024))
+            #expect(refused.status == .refused && refused.problems.count == 4)
+            let report = try await Self.run(app, .phmev, path, .init(year: 2024, skipUnknown: true))
+            #expect(report.rows == 1_152 && report.stored == 840)
             // Hospices Civils de Lyon (EJ 690781810): IPP amount of the sample, checked with Python and DuckDB.
             #expect(try await Self.value(app, "690781810", "phev_ipp_amount", 2024) == "15731.79")
             let catalogue = try #require(try CatalogueStore.registry(directory: repoRoot + "Resources/Catalogues/")["national-2022"])
             let set = try await MeasureRepository(db: app.db).measureSet(for: catalogue)
             let rows = try TargetCommand.rows(catalogue: catalogue, year: 2024, measures: set, region: nil, contractStart: nil)
             #expect(rows.contains { $0[0] == "690781810" && $0[1] == "N2" && $0[2] == "non" })
+        }
+    }
+
+    @Test("the whole Open PHMEV sample: 889 prescribers, 34 of them unknown", sharedFile("phmev/OPEN_PHMEV_2024_sample_10k.csv"))
+    func realPHMEVWholeSample() async throws {
+        let path = sharedData + "phmev/OPEN_PHMEV_2024_sample_10k.csv"
+        try await withApp { app in
+            try await Self.hospitalRegistry(app)
+            let refused = try await Self.run(app, .phmev, path, .init(year: 2024))
+            #expect(refused.status == .refused && refused.problems.count == 34)
+            let report = try await Self.run(app, .phmev, path, .init(year: 2024, skipUnknown: true))
+            #expect(report.rows == 10_000 && report.stored == 6_840)
+            #expect(try await Self.value(app, "690781810", "phev_ipp_amount", 2024) == "15731.79")
         }
     }
 
@@ -181,7 +199,7 @@ struct MeasuresImportTests {
             ])
             try await MappingStore.save(name: "scansante-mco", mapping: mapping, by: .system, at: app.clock.now(), db: app.db)
             let saved = try #require(try await MappingStore.load(name: "scansante-mco", db: app.db))
-            let folder = sharedData + "more/scansante/"
+            let folder = fixtures + "more/scansante/"
             let privateClinics = try await Self.run(app, .measures, folder + "mco_tous_sejours_prive_oqn_2023.csv",
                                                     .init(mapping: saved, skipUnknown: true))
             #expect(privateClinics.status == .done && privateClinics.rows == 678)

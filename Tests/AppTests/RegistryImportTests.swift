@@ -18,7 +18,8 @@ struct RegistryImportTests {
         return out
     }
 
-    @Test("the full FINESS extract imports all 95,333 sites, and re-importing it changes nothing")
+    @Test("the full FINESS extract imports all 95,333 sites, and re-importing it changes nothing",
+          sharedFile("finess/finess_et_20210108.csv.gz"))
     func fullExtract() async throws {
         let path = try Self.gunzip(sharedData + "finess/finess_et_20210108.csv.gz")
         try await withApp { app in
@@ -40,7 +41,7 @@ struct RegistryImportTests {
     ])
     func realFINESS(file: String, kind: ImportKind, rows: Int) async throws {
         try await withApp { app in
-            let report = try await importFile(app, kind, sharedData + file)
+            let report = try await importFile(app, kind, fixtures + file)
             #expect(report.status == .done)
             #expect(report.rows == rows)
             #expect(try await Site.query(on: app.db).count() == rows)
@@ -50,13 +51,13 @@ struct RegistryImportTests {
     @Test("both real status files import: statuses set, holders derived (EJ if public, ET otherwise), absent sites skipped")
     func realStatuses() async throws {
         try await withApp { app in
-            try await importFile(app, .finess, sharedData + "finess/finess_et_20210108_hospitaliers.csv")
-            let list = try await importFile(app, .status, sharedData + "finess/etablissements_sante_statapp.csv")
+            try await importFile(app, .finess, fixtures + "finess/finess_et_20210108_hospitaliers.csv")
+            let list = try await importFile(app, .status, fixtures + "finess/etablissements_sante_statapp.csv")
             #expect(list.rows == 3_974)
             // 2,920 of the list's establishments are hospitals of the extract; the other 1,054 are not in it.
             #expect(list.updated == 2_920)
             #expect(list.skipped.count == 1_054)
-            let sae = try await importFile(app, .status, sharedData + "sae/ID_2022r.csv")
+            let sae = try await importFile(app, .status, fixtures + "sae/ID_2022r.csv")
             #expect(sae.rows == 3_995)
             #expect(sae.dialect.contains("Latin-1") || sae.dialect.contains("Windows-1252") || sae.dialect.contains("ISO"))
             // CH de Fleyriat: public, holder = its EJ. A private clinic holds its own contract.
@@ -66,7 +67,7 @@ struct RegistryImportTests {
             let privateSites = try await Site.query(on: app.db).filter(\.$legalStatus == "prive").all()
             #expect(!privateSites.isEmpty)
             #expect(privateSites.allSatisfy { $0.holderFINESS == $0.id })
-            let again = try await importFile(app, .status, sharedData + "sae/ID_2022r.csv")
+            let again = try await importFile(app, .status, fixtures + "sae/ID_2022r.csv")
             #expect(again.updated == 0)
         }
     }

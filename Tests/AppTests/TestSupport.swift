@@ -13,8 +13,26 @@ let repoRoot: String = {
     return url.path + "/"
 }()
 
-/// The shared real data beside the project (../shared/data).
-let sharedData = repoRoot + "../shared/data/"
+/// The shared real data (../shared/data beside the project, or the folder named by
+/// CAQES_SHARED_DATA). Only tests on files too large to commit read it, and they skip when their
+/// file is absent: see `sharedFile(_:)`.
+let sharedData: String = {
+    guard let path = ProcessInfo.processInfo.environment["CAQES_SHARED_DATA"], !path.isEmpty else {
+        return repoRoot + "../shared/data/"
+    }
+    return path.hasSuffix("/") ? path : path + "/"
+}()
+
+/// Committed copies and subsets of the shared data, at the same relative paths
+/// (Tests/Fixtures/README.md gives their sources and how they were cut).
+let fixtures = repoRoot + "Tests/Fixtures/"
+
+/// Skips the test, with the reason shown in the test report, when `relative` is absent from the
+/// shared data (a clone without ../shared beside it).
+func sharedFile(_ relative: String) -> ConditionTrait {
+    .enabled(if: FileManager.default.fileExists(atPath: sharedData + relative),
+             Comment(rawValue: "\(sharedData + relative) is absent (shared data; CAQES_SHARED_DATA names its folder)"))
+}
 
 /// PostgreSQL suites share one database: they take turns.
 actor DatabaseTurn {

@@ -78,10 +78,10 @@ struct InputFormatTests {
         #expect(InputFormat.detect(prefix: bytes) == expected)
     }
 
-    @Test(.enabled(if: TestData.available))
+    @Test(TestData.sharedFile("finess/finess_et_20210108.csv.gz"))
     func theSharedFilesAreRecognised() {
         #expect(InputFormat.detect(path: TestData.path("finess/finess_et_20210108.csv.gz")) == .gzip)
-        #expect(InputFormat.detect(path: TestData.path("sae/ID_2022r.csv")) == .csv)
+        #expect(InputFormat.detect(path: TestData.fixture("sae/ID_2022r.csv")) == .csv)
         #expect(InputFormat.detect(path: "/nonexistent") == nil)
     }
 }

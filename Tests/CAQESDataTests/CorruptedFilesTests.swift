@@ -3,10 +3,11 @@ import Testing
 @testable import CAQESData
 
 /// Real files damaged the way uploads get damaged: cut, re-exported, re-encoded, or not CSV at all.
-@Suite("Damaged copies of real files", .enabled(if: TestData.available))
+/// The committed copies in Tests/Fixtures/, and the full gzip extract of the shared data.
+@Suite("Damaged copies of real files")
 struct CorruptedFilesTests {
     @Test func aFileCutInsideAQuotedFieldReportsTheLineOfThatRecord() throws {
-        let bytes = try TestData.bytes("hospidiag/hd2022.csv")
+        let bytes = try TestData.fixtureBytes("hospidiag/hd2022.csv")
         // Cut just after an opening quote of a padded number, in the second half of the file.
         let opening = try #require((bytes.count / 2..<bytes.count).first { bytes[$0] == 0x22 && bytes[$0 - 1] == 0x2C })
         let cut = Array(bytes[...opening]) + Array("   12".utf8)
@@ -16,14 +17,14 @@ struct CorruptedFilesTests {
     }
 
     @Test func aFileCutAtTheEndOfALineStillReadsItsCompleteRecords() throws {
-        let bytes = try TestData.bytes("finess/etablissements_sante_statapp.csv")
+        let bytes = try TestData.fixtureBytes("finess/etablissements_sante_statapp.csv")
         let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         let kept = Array(lines[0..<101].joined(separator: [0x0A]))
         #expect(try TestData.records(kept).rows.count == 100)
     }
 
     @Test func aCommaReExportIsDetectedAsComma() throws {
-        let original = try TestData.records(try TestData.bytes("finess/etablissements_sante_statapp.csv"))
+        let original = try TestData.records(try TestData.fixtureBytes("finess/etablissements_sante_statapp.csv"))
         let commas = Self.write(header: original.header, rows: original.rows.map(\.fields), separator: ",")
         let reader = try CSVReader(data: commas)
         #expect(reader.dialect.separator == 0x2C)
@@ -32,7 +33,7 @@ struct CorruptedFilesTests {
     }
 
     @Test func forcingTheWrongSeparatorReportsMissingColumns() throws {
-        let original = try TestData.records(try TestData.bytes("finess/etablissements_sante_statapp.csv"))
+        let original = try TestData.records(try TestData.fixtureBytes("finess/etablissements_sante_statapp.csv"))
         let commas = Self.write(header: original.header, rows: original.rows.map(\.fields), separator: ",")
         let reader = try CSVReader(data: commas, dialect: CSVDialect(encoding: .utf8, separator: 0x3B))
         #expect(reader.header.count == 1)
@@ -42,7 +43,7 @@ struct CorruptedFilesTests {
     }
 
     @Test func rowsWithAnotherSeparatorThanTheHeaderFailOnTheFirstRow() throws {
-        let original = try TestData.records(try TestData.bytes("finess/etablissements_sante_statapp.csv"))
+        let original = try TestData.records(try TestData.fixtureBytes("finess/etablissements_sante_statapp.csv"))
         var bytes = Array((original.header.joined(separator: ";") + "\n").utf8)
         bytes += Self.write(header: nil, rows: original.rows.map(\.fields), separator: ",")
         let reader = try CSVReader(data: bytes)
@@ -51,7 +52,7 @@ struct CorruptedFilesTests {
     }
 
     @Test func aLatin1CopyOfAUTF8FileDecodesToTheSameText() throws {
-        let utf8 = try TestData.bytes("finess/etablissements_sante_statapp.csv")
+        let utf8 = try TestData.fixtureBytes("finess/etablissements_sante_statapp.csv")
         let text = String(decoding: utf8, as: UTF8.self)
         let latin1 = try #require(text.data(using: .isoLatin1))
         let original = try TestData.records(utf8)
@@ -63,7 +64,7 @@ struct CorruptedFilesTests {
 
     @Test(arguments: [64, 1000, 4096, 65_536])
     func smallBuffersReadTheSameRecords(chunkSize: Int) throws {
-        let bytes = try TestData.bytes("hospidiag/hd2022.csv")
+        let bytes = try TestData.fixtureBytes("hospidiag/hd2022.csv")
         let whole = try TestData.records(bytes)
         let chunked = try TestData.records(bytes, chunkSize: chunkSize, dialect: CSVDialect(encoding: .utf8, separator: 0x2C))
         #expect(chunked.rows == whole.rows)
@@ -81,7 +82,8 @@ struct CorruptedFilesTests {
         #expect(throws: CSVError.binary) { try CSVReader(path: png.path) }
     }
 
-    @Test func aTruncatedGzipFileIsUnreadable() throws {
+    @Test(TestData.sharedFile("finess/finess_et_20210108.csv.gz"))
+    func aTruncatedGzipFileIsUnreadable() throws {
         let bytes = try TestData.bytes("finess/finess_et_20210108.csv.gz")
         let cut = FileManager.default.temporaryDirectory.appendingPathComponent("caqesdata-cut-\(getpid()).csv.gz")
         try Data(bytes[..<(bytes.count / 2)]).write(to: cut)

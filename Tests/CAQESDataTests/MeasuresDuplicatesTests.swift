@@ -84,9 +84,8 @@ struct MeasuresDuplicatesTests {
 
     /// The public ScanSanté 2023 file lists 750150237 (lines 614–615) and 750150260 (617–618)
     /// twice, under a renamed site, with identical figures: it reads, with two notes.
-    @Test(.enabled(if: TestData.available, "shared data absent (/work/shared/data): the ScanSanté 2023 file is not read"))
-    func theScanSante2023PublicFileReadsWithItsTwoRepeatsNoted() throws {
-        let reader = try CSVReader(path: TestData.path("more/scansante/mco_tous_sejours_public_psph_2023.csv"))
+    @Test func theScanSante2023PublicFileReadsWithItsTwoRepeatsNoted() throws {
+        let reader = try CSVReader(path: TestData.fixture("more/scansante/mco_tous_sejours_public_psph_2023.csv"))
         let mapping = MeasureMapping(finessColumn: "Finess", fixedYear: 2023, columns: [
             .init(column: "Nombre de séjours en hospit complète", measure: "scansante_full_stays"),
             .init(column: "Nombre de séjours en hospit partielle", measure: "scansante_partial_stays"),

@@ -3,11 +3,12 @@ import Foundation
 import Testing
 @testable import CAQESData
 
-/// The shared open-data files, read as the imports will read them.
-@Suite("Real French open-data files", .enabled(if: TestData.available))
+/// The real open-data files, read as the imports will read them: the committed copies in
+/// Tests/Fixtures/, and the full national extract and the whole PHMEV sample in the shared data.
+@Suite("Real French open-data files")
 struct RealFilesTests {
     @Test func finessHospitalExtractHas8131EstablishmentsWithValidKeys() throws {
-        let reader = try CSVReader(path: TestData.path("finess/finess_et_20210108_hospitaliers.csv"))
+        let reader = try CSVReader(path: TestData.fixture("finess/finess_et_20210108_hospitaliers.csv"))
         #expect(reader.dialect == CSVDialect(encoding: .utf8, separator: 0x3B))
         let columns = try reader.requireColumns(["nofinesset", "nofinessej", "rs"])
         let (et, ej, rs) = (columns[0], columns[1], columns[2])
@@ -23,7 +24,8 @@ struct RealFilesTests {
         #expect(first == ["010000024", "010780054", "CH DE FLEYRIAT"])
     }
 
-    @Test func finessFullExtractIsReadStraightFromItsGzipFileWith95333Establishments() throws {
+    @Test(TestData.sharedFile("finess/finess_et_20210108.csv.gz"))
+    func finessFullExtractIsReadStraightFromItsGzipFileWith95333Establishments() throws {
         let reader = try CSVReader(path: TestData.path("finess/finess_et_20210108.csv.gz"))
         let et = try #require(reader.columnIndex("nofinesset"))
         var count = 0, bad = 0
@@ -37,7 +39,7 @@ struct RealFilesTests {
     }
 
     @Test func statusListHas3974EstablishmentsWithThreeStatuses() throws {
-        let reader = try CSVReader(path: TestData.path("finess/etablissements_sante_statapp.csv"))
+        let reader = try CSVReader(path: TestData.fixture("finess/etablissements_sante_statapp.csv"))
         let columns = try reader.requireColumns(["FINESS", "statut juridique", "REGION"])
         var statuses: [String: Int] = [:]
         var regions = Set<String>()
@@ -54,12 +56,12 @@ struct RealFilesTests {
 
     @Test func saeIdentificationIsReadAsWindows1252WithAccents() throws {
         let relative = "sae/ID_2022r.csv"
-        let reader = try CSVReader(path: TestData.path(relative))
+        let reader = try CSVReader(path: TestData.fixture(relative))
         // The file is announced as Latin-1 but holds `’` (0x92), a Windows-1252 character.
         #expect(reader.dialect.encoding == .windows1252)
         let rs = try #require(reader.columnIndex("rs"))
         let rows = try reader.readAll()
-        #expect(rows.count == TestData.lineCount(try TestData.bytes(relative)) - 1)
+        #expect(rows.count == TestData.lineCount(try TestData.fixtureBytes(relative)) - 1)
         let names = rows.map { $0[rs] }
         #expect(names.contains("CH LE NOUVION-EN-THIÉRACHE"))
         #expect(names.filter { $0.contains("É") }.count == 71)
@@ -67,7 +69,7 @@ struct RealFilesTests {
     }
 
     @Test func hospiDiagIndicatorsParseWithMasksAndPadding() throws {
-        let reader = try CSVReader(path: TestData.path("hospidiag/hd2022.csv"))
+        let reader = try CSVReader(path: TestData.fixture("hospidiag/hd2022.csv"))
         #expect(reader.dialect.separator == 0x2C)
         #expect(reader.header.count == 157)
         let textColumns: Set<String> = ["finess", "rs", "champ_pmsi", "taa", "cat", "taille_MCO", "taille_M",
@@ -99,7 +101,7 @@ struct RealFilesTests {
     }
 
     @Test func scanSanteActivityHasBOMSpacedThousandsAndSmallCountMasks() throws {
-        let reader = try CSVReader(path: TestData.path("more/scansante/mco_tous_sejours_public_psph_2024.csv"))
+        let reader = try CSVReader(path: TestData.fixture("more/scansante/mco_tous_sejours_public_psph_2024.csv"))
         #expect(reader.dialect == CSVDialect(encoding: .utf8, hasBOM: true, separator: 0x2C))
         #expect(reader.header.first == "Catégorie")
         let columns = try reader.requireColumns(["Finess", "Nombre de séjoursséances total",
@@ -125,7 +127,8 @@ struct RealFilesTests {
         #expect(bourg == [.number(29398), .number(18683), .number(Decimal(string: "49.7")!)])
     }
 
-    @Test func phmevSampleAmountsAddUpToTheCent() throws {
+    @Test(TestData.sharedFile("phmev/OPEN_PHMEV_2024_sample_10k.csv"))
+    func phmevSampleAmountsAddUpToTheCent() throws {
         let reader = try CSVReader(path: TestData.path("phmev/OPEN_PHMEV_2024_sample_10k.csv"))
         let columns = try reader.requireColumns(["BOITES", "REM", "BSE"])
         var totals = [Decimal](repeating: 0, count: 3)

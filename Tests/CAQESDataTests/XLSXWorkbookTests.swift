@@ -57,7 +57,7 @@ struct XLSXWorkbookTests {
     @Test(.enabled(if: FileManager.default.fileExists(atPath: TestData.path("finess/etablissements_sante_statapp.xlsx"))))
     func theExcelStatusListReadsLikeItsCSVCopy() throws {
         let table = try XLSXWorkbook(path: TestData.path("finess/etablissements_sante_statapp.xlsx")).table()
-        let csv = try CSVReader(path: TestData.path("finess/etablissements_sante_statapp.csv"))
+        let csv = try CSVReader(path: TestData.fixture("finess/etablissements_sante_statapp.csv"))
         #expect(table.header == csv.header)
         #expect(table.records == (try csv.readAll()))
     }

@@ -44,34 +44,87 @@ struct CatalogueCheckCommand: AsyncCommand {
 }
 
 /// Reading the analyst's files: measures (`finess;mesure;annee;valeur`) and an optional registry
-/// (`finess;categorie;region`).
+/// (`finess;categorie;region`, optionally `;ej;titulaire`), made into contract holders' measures
+/// by the one builder the database path also uses (`HolderMeasures`, D16).
 enum AnalystInput {
+    /// The `--registry` help, shared by the commands that read measures.
+    static let registryHelp = "Fichier finess;categorie;region, colonnes ej;titulaire facultatives : catégories et régions ; "
+        + "avec ej et titulaire, les valeurs des ET dont le titulaire est l'EJ (public) sont additionnées à l'EJ (D16), "
+        + "un titulaire vide désignant l'établissement lui-même ; sans ces colonnes, chaque FINESS est son propre titulaire. "
+        + "Sans ce fichier, les établissements n'ont ni catégorie ni région (un catalogue régional n'en évalue aucun)."
+
     static func measureSet(measuresPath: String, registryPath: String?, catalogue: CatalogueVersion) throws -> MeasureSet {
         let known = Set(catalogue.measures.map(\.code))
         let outcome = try read(measuresPath) { (reader: CSVReader) throws(CSVError) in try LongMeasuresFile.parse(reader, knownMeasures: known) }
-        var registry: [String: RegistryLine] = [:]
-        if let registryPath {
-            for line in try read(registryPath, RegistryFile.parse).records { registry[line.finess.value] = line }
-        }
+        let registry = try registryPath.map(registryEntries) ?? []
         let fileName = (measuresPath as NSString).lastPathComponent
-        var set = MeasureSet()
-        var added = Set<String>()
-        for record in outcome.records {
-            let subject = record.finess.value
-            if added.insert(subject).inserted {
-                let line = registry[subject]
-                set.add(.init(subject: subject, category: line?.category, region: line?.region))
+        let values = outcome.records.map { record -> SubjectValue in
+            let value: FormulaValue? = switch record.value {
+            case .number(let number): .number(number)
+            case .grade(let grade): .grade(grade)
+            case .masked: nil
             }
-            switch record.value {
-            case .number(let number):
-                set.set(number, measure: record.measure, year: record.year, for: subject, source: "\(fileName), ligne \(record.line)")
-            case .grade(let grade):
-                set.set(MeasureValue(.grade(grade), source: "\(fileName), ligne \(record.line)"), measure: record.measure, year: record.year, for: subject)
-            case .masked:
-                continue
-            }
+            return SubjectValue(subject: record.finess.value, measure: record.measure, year: record.year, value: value,
+                                source: "\(fileName), ligne \(record.line)")
         }
-        return set
+        return HolderMeasures.build(values: values, registry: registry, catalogue: catalogue)
+    }
+
+    /// The registry file as registry entries. A FINESS named in another line's `ej` column (or in
+    /// its own) is that legal entity; any other line is a site, held by its `titulaire`, or by
+    /// itself when the column is empty or absent.
+    static func registryEntries(_ path: String) throws -> [RegistryEntry] {
+        let lines = try read(path, RegistryFile.parse).records
+        let links = Dictionary(try read(path, parseHolderLinks).records.map { ($0.finess, $0) }, uniquingKeysWith: { first, _ in first })
+        let legalEntities = Set(links.values.compactMap(\.legalEntity))
+        return lines.map { line in
+            let id = line.finess.value
+            if legalEntities.contains(id) { return .legalEntity(id, category: line.category, region: line.region) }
+            return .site(id, legalEntity: links[id]?.legalEntity, holder: links[id]?.holder ?? id,
+                         category: line.category, region: line.region)
+        }
+    }
+
+    /// The optional `ej` and `titulaire` columns of a registry file.
+    struct HolderLink: Sendable {
+        let finess: String
+        let legalEntity: String?
+        let holder: String?
+    }
+
+    /// Reads `ej` and `titulaire`; a bad FINESS in them is a problem naming the line. A bad
+    /// `finess` is left to `RegistryFile.parse`, which reports it.
+    static func parseHolderLinks(_ reader: CSVReader) throws(CSVError) -> ParseOutcome<HolderLink> {
+        let index = try reader.requireColumns(["finess"])
+        let legalEntityColumn = reader.columnIndex("ej")
+        let holderColumn = reader.columnIndex("titulaire")
+        var records: [HolderLink] = []
+        var problems: [RowProblem] = []
+        var rows = 0
+        while try reader.advance() {
+            let row = reader.current
+            rows += 1
+            func finess(_ column: Int?) -> String? {
+                guard let column else { return nil }
+                let raw = row.trimmed(column)
+                guard !raw.isEmpty else { return nil }
+                do {
+                    return try FINESS(raw).value
+                } catch {
+                    let reason = switch error {
+                    case .badFormat: "numéro FINESS invalide : 9 caractères attendus (chiffres, ou 2A/2B pour la Corse)"
+                    case .badKey: "numéro FINESS invalide : la clé de contrôle (Luhn) est fausse"
+                    }
+                    problems.append(RowProblem(line: row.line, column: reader.header[column], value: raw, reason: reason))
+                    return nil
+                }
+            }
+            let legalEntity = finess(legalEntityColumn)
+            let holder = finess(holderColumn)
+            guard let site = try? FINESS(row.trimmed(index[0])).value else { continue }
+            records.append(HolderLink(finess: site, legalEntity: legalEntity, holder: holder))
+        }
+        return ParseOutcome(records: records, problems: problems, rowCount: rows)
     }
 
     /// From a file when given, otherwise the current measures stored in the database (with
@@ -134,7 +187,7 @@ struct TargetCommand: AsyncCommand {
         @Option(name: "catalogue", help: "Identifiant du catalogue (ex. national-2022).") var catalogue: String?
         @Option(name: "year", help: "Année de référence des données.") var year: Int?
         @Option(name: "measures", help: "Fichier des mesures finess;mesure;annee;valeur (sinon : les mesures enregistrées dans la base).") var measures: String?
-        @Option(name: "registry", help: "Fichier finess;categorie;region (catégories et régions).") var registry: String?
+        @Option(name: "registry", help: AnalystInput.registryHelp) var registry: String?
         @Option(name: "region", help: "N'afficher que les établissements de cette région.") var region: String?
         @Option(name: "contract-start", help: "Première année du contrat (période de référence EPA ; par défaut la première année du catalogue).") var contractStart: Int?
         init() {}
@@ -182,12 +235,13 @@ struct TargetCommand: AsyncCommand {
     }
 }
 
-/// `caqes incentive --catalogue ID --year Y --measures FILE [--rate INDICATOR=RATE…]`.
+/// `caqes incentive --catalogue ID --year Y [--measures FILE] [--registry FILE] [--rate INDICATOR=RATE…]`.
 struct IncentiveCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "catalogue", help: "Identifiant du catalogue (ex. national-2022).") var catalogue: String?
         @Option(name: "year", help: "Année évaluée N (comparée à N-1).") var year: Int?
         @Option(name: "measures", help: "Fichier des mesures finess;mesure;annee;valeur (sinon : les mesures enregistrées dans la base).") var measures: String?
+        @Option(name: "registry", help: AnalystInput.registryHelp) var registry: String?
         @Option(name: "rate", help: "Taux contractuels inférieurs au plafond : N1=25%,N2=0.15 (séparés par des virgules).") var rate: String?
         @Option(name: "contract-start", help: "Première année du contrat (période de référence EPA ; par défaut la première année du catalogue).") var contractStart: Int?
         init() {}
@@ -201,8 +255,8 @@ struct IncentiveCommand: AsyncCommand {
         }
         let catalogue = try AnalystInput.catalogue(id, app: context.application)
         let rates = try Self.parseRates(signature.rate ?? "", catalogue: catalogue)
-        let measures = try await AnalystInput.measures(path: signature.measures, registryPath: nil, catalogue: catalogue,
-                                                       app: context.application)
+        let measures = try await AnalystInput.measures(path: signature.measures, registryPath: signature.registry,
+                                                       catalogue: catalogue, app: context.application)
         AnalystInput.write(try Self.rows(catalogue: catalogue, year: year, measures: measures, rates: rates,
                                          contractStart: signature.contractStart))
     }
@@ -254,5 +308,43 @@ struct IncentiveCommand: AsyncCommand {
             rates[indicator.code] = rate
         }
         return rates
+    }
+}
+
+/// `caqes evaluate --catalogue ID --year Y [--measures FILE] [--registry FILE]`: whether each
+/// holder achieved each indicator that has a target (the listing the evaluation campaign shows).
+struct EvaluateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "catalogue", help: "Identifiant du catalogue ayant des cibles (ex. regional-hdf-2022).") var catalogue: String?
+        @Option(name: "year", help: "Année évaluée.") var year: Int?
+        @Option(name: "measures", help: "Fichier des mesures finess;mesure;annee;valeur (sinon : les mesures enregistrées dans la base).") var measures: String?
+        @Option(name: "registry", help: AnalystInput.registryHelp) var registry: String?
+        init() {}
+    }
+
+    var help: String {
+        "Évaluation : une ligne par (finess, indicateur ayant une cible) : valeur, cible, atteint (oui, non, non évaluable) et explication."
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let id = signature.catalogue, let year = signature.year else {
+            throw CommandFailure("options obligatoires : --catalogue ID et --year ANNEE (et --measures FICHIER, sinon les mesures de la base)")
+        }
+        let catalogue = try AnalystInput.catalogue(id, app: context.application)
+        let measures = try await AnalystInput.measures(path: signature.measures, registryPath: signature.registry,
+                                                       catalogue: catalogue, app: context.application)
+        let rows = try Self.rows(catalogue: catalogue, year: year, measures: measures)
+        if rows.count == 1, case .region(let code) = catalogue.scope {
+            FileHandle.standardError.write(Data("aucun établissement de la région \(code) dans les mesures : les régions viennent de --registry ou de la base.\n".utf8))
+        }
+        AnalystInput.write(rows)
+    }
+
+    /// The output table, header first: `finess;indicateur;valeur;cible;atteint;explication`.
+    static func rows(catalogue: CatalogueVersion, year: Int, measures: MeasureSet) throws -> [[String]] {
+        let rows: [AchievementRow]
+        do { rows = try TargetAchievements.rows(catalogue: catalogue, year: year, measures: measures) }
+        catch { throw CommandFailure(error.description) }
+        return [AchievementRow.header] + rows.map(\.fields)
     }
 }

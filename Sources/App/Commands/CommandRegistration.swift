@@ -10,6 +10,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(CatalogueCommandGroup(), as: "catalogue")
     app.asyncCommands.use(TargetCommand(), as: "target")
     app.asyncCommands.use(IncentiveCommand(), as: "incentive")
+    app.asyncCommands.use(EvaluateCommand(), as: "evaluate")
     app.asyncCommands.use(MeasuresCommandGroup(), as: "measures")
 }
 

@@ -1,10 +1,12 @@
 import CAQESCore
+import CAQESData
 import Fluent
 import Vapor
 
 /// `caqes demo`: a ready-to-try platform on a fresh machine. Creates (or reuses) the demo
-/// database, loads the Hauts-de-France and Île-de-France hospitals, creates one account per role,
-/// prints them, and serves on 127.0.0.1:8080.
+/// database, loads the Hauts-de-France and Île-de-France hospitals and their real measures (SAE,
+/// Hospi Diag, Open PHMEV sample: Resources/Demo/README.md), creates one account per role, prints
+/// them, and serves on 127.0.0.1:8080.
 struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Flag(name: "no-serve", help: "Prépare les données sans démarrer le serveur.") var noServe: Bool
@@ -16,6 +18,18 @@ struct DemoCommand: AsyncCommand {
     static let password = "Demo-CAQES-2026!"
 
     struct DemoAccount { let email: String; let name: String; let role: Role; let scope: [String]; let legalRep: Bool }
+
+    /// A measures file of Resources/Demo/, imported as `caqes import` would with --skip-unknown.
+    struct DemoMeasures { let label: String; let kind: ImportKind; let file: String; let year: Int? }
+
+    /// SAE files carry their year (column AN); Hospi Diag and Open PHMEV need it given.
+    static let measures = [
+        DemoMeasures(label: "SAE 2022, bordereau MCO (DREES)", kind: .sae, file: "sae_mco_2022_hdf_idf.csv", year: nil),
+        DemoMeasures(label: "SAE 2023, bordereau MCO (DREES)", kind: .sae, file: "sae_mco_2023_hdf_idf.csv", year: nil),
+        DemoMeasures(label: "Hospi Diag 2022 (ATIH)", kind: .hospidiag, file: "hospidiag_2022_hdf_idf.csv", year: 2022),
+        DemoMeasures(label: "Open PHMEV 2024, échantillon (Assurance Maladie)", kind: .phmev,
+                     file: "open_phmev_2024_sample_hdf_idf.csv", year: 2024),
+    ]
 
     static let accounts = [
         DemoAccount(email: "admin@demo.caqes.fr", name: "Alice Admin", role: .admin, scope: [], legalRep: false),
@@ -42,6 +56,7 @@ struct DemoCommand: AsyncCommand {
                                                    acceptBadKeys: false, console: console, actor: .system)
         _ = try await ImportFileCommand.importFile(app: app, kind: .status, path: resources + "sae_id_2022_hdf_idf.csv",
                                                    acceptBadKeys: false, console: console, actor: .system)
+        try await Self.importMeasures(app: app, resources: resources, console: console)
         let service = UserService(db: app.db, app: app)
         for account in Self.accounts where try await User.query(on: app.db).filter(\.$email == account.email).count() == 0 {
             try await service.create(.init(email: account.email, displayName: account.name, role: account.role,
@@ -61,6 +76,31 @@ struct DemoCommand: AsyncCommand {
         var serve = context
         serve.input = CommandInput(arguments: ["caqes"])
         try await app.servers.asyncCommand.run(using: &serve)
+    }
+
+    /// Imports the demo measures through the importer of `caqes import`. A re-run is a no-op: the
+    /// importer finds the same content already imported, and the line counts that import's values.
+    static func importMeasures(app: Application, resources: String, console: any Console) async throws {
+        let importer = MeasuresImporter(db: app.db, logger: app.logger, clock: app.clock)
+        for source in Self.measures {
+            let report: MeasuresImportReport
+            do {
+                report = try await importer.run(kind: source.kind, path: resources + source.file, fileName: source.file,
+                                                options: MeasuresImportOptions(year: source.year, skipUnknown: true), actor: .system)
+            } catch let error as CSVError {
+                throw CommandFailure("\(source.file) : \(error.description)")
+            } catch let error as UserFacingError {
+                throw CommandFailure("\(source.file) : \(error.message)")
+            }
+            if report.status == .refused {
+                console.warning("Mesures \(source.label) : \(report.summary)")
+            } else if report.alreadyImported != nil, let id = report.importID {
+                let count = try await MeasureValueRecord.query(on: app.db).filter(\.$importID == id).count()
+                console.print("Mesures \(source.label) : \(FrenchFormat.integer(count)) valeur(s), déjà chargées.")
+            } else {
+                console.print("Mesures \(source.label) : \(FrenchFormat.integer(report.stored)) valeur(s) enregistrée(s).")
+            }
+        }
     }
 
     static func installDSFRIfMissing(app: Application, console: any Console) {

@@ -73,49 +73,54 @@ struct MeasureRepository {
         return Set(sites.map(\.finess) + entities.map(\.finess))
     }
 
-    /// A measure set for the rules engine: every establishment with a current value of one of the
-    /// catalogue's measures, with its category and region from the registry (an EJ takes the most
-    /// common category of its sites).
+    /// A measure set for the rules engine: the contract holders of every current value of one of
+    /// the catalogue's measures, each once, built by `HolderMeasures` like the file path: sites
+    /// held by their EJ are rolled up to it (sums of counts and amounts, D16), a value stored at
+    /// EJ level wins, categories and regions come from the registry (an EJ takes the most common
+    /// category of its sites).
     func measureSet(for catalogue: CatalogueVersion) async throws -> MeasureSet {
         let rows = try await current(measures: catalogue.measures.map(\.code))
-        let subjects = Array(Set(rows.map(\.finess)))
+        // The registry around these FINESS numbers: the sites among them, the EJs among them and
+        // of those sites, and every site of those EJs (their categories make the EJ's).
+        let subjects = Set(rows.map(\.finess))
         let sql = db as! any SQLDatabase
-        struct SiteInfo: Decodable { let finess: String; let legal_entity_finess: String; let category_code: String?; let region_code: String? }
+        struct SiteInfo: Decodable { let finess: String; let legal_entity_finess: String; let holder_finess: String; let category_code: String?; let region_code: String? }
         struct EntityInfo: Decodable { let finess: String; let region_code: String? }
-        var sites: [SiteInfo] = []
-        var entities: [EntityInfo] = []
-        for chunk in subjects.chunked(into: 500) {
-            sites += try await sql.select().columns("finess", "legal_entity_finess", "category_code", "region_code").from("sites")
+        var sites: [String: SiteInfo] = [:]
+        for chunk in Array(subjects).chunked(into: 500) {
+            let found = try await sql.select().columns("finess", "legal_entity_finess", "holder_finess", "category_code", "region_code").from("sites")
                 .where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk))).all(decoding: SiteInfo.self)
-            sites += try await sql.select().columns("finess", "legal_entity_finess", "category_code", "region_code").from("sites")
-                .where(SQLColumn("legal_entity_finess"), .in, SQLBind.group(Array(chunk))).all(decoding: SiteInfo.self)
+            for site in found { sites[site.finess] = site }
+        }
+        let entityIDs = subjects.union(sites.values.map(\.legal_entity_finess))
+        var entities: [EntityInfo] = []
+        for chunk in Array(entityIDs).chunked(into: 500) {
             entities += try await sql.select().columns("finess", "region_code").from("legal_entities")
                 .where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk))).all(decoding: EntityInfo.self)
+            let found = try await sql.select().columns("finess", "legal_entity_finess", "holder_finess", "category_code", "region_code").from("sites")
+                .where(SQLColumn("legal_entity_finess"), .in, SQLBind.group(Array(chunk))).all(decoding: SiteInfo.self)
+            for site in found { sites[site.finess] = site }
         }
-        var categoryCounts: [String: [String: Int]] = [:]
-        for site in sites { if let category = site.category_code { categoryCounts[site.legal_entity_finess, default: [:]][category, default: 0] += 1 } }
-        let siteByID = Dictionary(sites.map { ($0.finess, $0) }, uniquingKeysWith: { a, _ in a })
-        let entityByID = Dictionary(entities.map { ($0.finess, $0) }, uniquingKeysWith: { a, _ in a })
-        var set = MeasureSet()
-        for subject in subjects.sorted() {
-            let category = siteByID[subject]?.category_code
-                ?? categoryCounts[subject]?.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
-            let region = siteByID[subject]?.region_code ?? entityByID[subject]?.region_code
-            set.add(.init(subject: subject, category: category, region: region))
-        }
-        for row in rows {
+        let registry: [RegistryEntry] = entities.map { RegistryEntry.legalEntity($0.finess, region: $0.region_code) }
+            + sites.values.map { RegistryEntry.site($0.finess, legalEntity: $0.legal_entity_finess, holder: $0.holder_finess,
+                                                    category: $0.category_code, region: $0.region_code) }
+        let values = rows.compactMap { row -> SubjectValue? in
             let source = "import \(row.import_id.uuidString.lowercased().prefix(8)), ligne \(row.line) (\(row.source))"
+            let value: FormulaValue?
             switch row.kind {
             case "number":
-                if let text = row.value, let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) {
-                    set.set(number, measure: row.measure, year: row.year, for: row.finess, source: source)
-                }
+                guard let text = row.value, let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+                value = .number(number)
             case "grade":
-                if let grade = row.value?.first { set.set(MeasureValue(.grade(grade), source: source), measure: row.measure, year: row.year, for: row.finess) }
+                guard let grade = row.value?.first else { return nil }
+                value = .grade(grade)
+            case "masked":
+                value = nil
             default:
-                continue
+                return nil
             }
+            return SubjectValue(subject: row.finess, measure: row.measure, year: row.year, value: value, source: source)
         }
-        return set
+        return HolderMeasures.build(values: values, registry: registry, catalogue: catalogue)
     }
 }

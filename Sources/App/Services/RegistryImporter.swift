@@ -18,6 +18,8 @@ struct ImportReport: Sendable {
     var problems: [RowProblem]
     var dialect: String
     var seconds: Double
+    /// Sites whose status (taken from their legal entity) or holder the import recomputed.
+    var derived = 0
 
     var summary: String {
         switch status {
@@ -26,6 +28,7 @@ struct ImportReport: Sendable {
         default:
             var text = "\(kind.label) : \(FrenchFormat.integer(rows)) ligne(s) lue(s), \(FrenchFormat.integer(created)) créée(s), \(FrenchFormat.integer(updated)) modifiée(s), \(FrenchFormat.integer(unchanged)) inchangée(s)"
             if !skipped.isEmpty { text += ", \(FrenchFormat.integer(skipped.count)) ignorée(s) (absentes du registre)" }
+            if derived > 0 { text += " ; statut ou titulaire recalculé pour \(FrenchFormat.integer(derived)) établissement(s)" }
             return text + " en " + String(format: "%.1f", seconds).replacingOccurrences(of: ".", with: ",") + " s."
         }
     }
@@ -33,6 +36,8 @@ struct ImportReport: Sendable {
 
 /// Imports the registry files (FINESS extract, legal statuses): validates every row first, then
 /// writes everything in one transaction, or nothing. Re-importing the same content changes nothing.
+/// Either import ends by re-deriving every site's status and holder (`deriveStatusesAndHolders`),
+/// so the order of the imports does not matter.
 struct RegistryImporter {
     let db: any Database
     let logger: Logger

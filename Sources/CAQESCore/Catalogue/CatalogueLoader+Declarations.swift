@@ -39,7 +39,7 @@ extension CatalogueLoader {
             let location = reader.location(of: key)
             guard names.claim(code, at: location),
                   let fields = reader.fields(value, context: "mesure \(code)", at: location,
-                                             required: ["type", "label"], optional: ["unit", "source"]) else { continue }
+                                             required: ["type", "label"], optional: ["unit", "source", "aggregate"]) else { continue }
             var type: FormulaType?
             if let typeNode = fields["type"] {
                 type = FormulaType(rawValue: typeNode.string ?? "")
@@ -49,10 +49,31 @@ extension CatalogueLoader {
                 }
             }
             guard let type, let label = reader.string(fields, "label") else { continue }
+            let unit = reader.string(fields, "unit")
+            let aggregate = parseAggregate(fields["aggregate"], type: type, unit: unit, reader: reader)
             result.append(MeasureDefinition(code: code, type: type, label: label,
-                                            unit: reader.string(fields, "unit"), source: reader.string(fields, "source")))
+                                            unit: unit, source: reader.string(fields, "source"), aggregate: aggregate))
         }
         return result
+    }
+
+    /// `aggregate: sum | none` (D16); only counts and amounts add up: not a grade, a flag or a `%`.
+    static func parseAggregate(_ node: Node?, type: FormulaType, unit: String?, reader: CatalogueReader) -> MeasureAggregation? {
+        guard let node else { return nil }
+        guard let aggregate = MeasureAggregation(rawValue: node.string ?? "") else {
+            reader.report(.invalidValue(field: "aggregate", value: node.string ?? "…",
+                                        expected: "« sum » (effectifs, montants : additionnés des ET à l'EJ) ou « none » (taux, notes)"),
+                          at: reader.location(of: node))
+            return nil
+        }
+        if aggregate == .sum, MeasureAggregation.defaultFor(type: type, unit: unit) != .sum {
+            let what = type == .number ? "un taux (unité « % »)" : type.catalogueWording
+            reader.report(.invalidValue(field: "aggregate", value: "sum",
+                                        expected: "\(what) ne s'additionne pas d'un établissement à l'autre : écrire « none »"),
+                          at: reader.location(of: node))
+            return nil
+        }
+        return aggregate
     }
 
     static func parseParameters(_ node: Node?, into scope: inout FormulaScope, names: inout NameRegistry, reader: CatalogueReader) {

@@ -6,7 +6,7 @@ import Foundation
 public enum FINESSExtract {
     static let required = ["nofinesset", "nofinessej", "rs"]
     static let optional = ["categetab", "libcategetab", "categagretab", "libcategagretab", "adresse", "lieuditbp",
-                           "code_postal", "commune_libelle", "siret", "dateouv", "datemaj"]
+                           "code_postal", "commune_libelle", "siret", "dateouv", "datemaj", "codesph"]
 
     /// Validates every row; collects every problem rather than stopping at the first.
     /// - Parameters:
@@ -75,6 +75,7 @@ public enum FINESSExtract {
                 aggregateCode: text(opt[2]), aggregateLabel: text(opt[3]),
                 address: street.isEmpty ? nil : street, postalCode: text(opt[6]), city: text(opt[7]),
                 siret: text(opt[8]), openedOn: text(opt[9]), updatedOn: text(opt[10]),
+                publicServiceCode: text(opt[11]),
                 keyValid: keyValid, line: row.line))
         }
         progress(reader.bytesRead, reader.totalBytes)
@@ -101,6 +102,14 @@ public enum FINESSExtract {
               (1...12).contains(m), d >= 1 else { return false }
         let days = [31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         return d <= days[m - 1]
+    }
+
+    /// What FINESS says of each legal entity's status, by EJ FINESS, from the `codesph` of its
+    /// sites in `records` (`LegalStatus.fromFINESSPublicService`); EJs it says nothing of are absent.
+    public static func legalEntityStatuses(_ records: [SiteRecord]) -> [String: LegalStatus] {
+        var codes: [String: [String?]] = [:]
+        for record in records { codes[record.legalEntity.value, default: []].append(record.publicServiceCode) }
+        return codes.compactMapValues { LegalStatus.fromFINESSPublicService(codes: $0) }
     }
 
     /// `finess_et_20210108.csv` → `08/01/2021`: the extraction date when the file name carries it.

@@ -15,6 +15,9 @@ public struct SiteRecord: Sendable, Equatable {
     public var siret: String?
     public var openedOn: String?
     public var updatedOn: String?
+    /// FINESS `codesph`: participation in the public hospital service (1 = « Etablissement public
+    /// de santé »), the only hint of the legal status that the extract carries.
+    public var publicServiceCode: String?
     /// False when the file's key is wrong and the import was told to accept such rows (D15).
     public var keyValid: Bool
     public var line: Int

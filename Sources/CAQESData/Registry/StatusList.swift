@@ -2,7 +2,7 @@ import CAQESCore
 
 /// Reads legal statuses from either real source: the status list (`FINESS;…;Statut Juridique`,
 /// "Public" / "Privé non lucratif" / "Privé lucratif") or the SAE identification file
-/// (`fi`, `fi_ej`, `stjr` = 1 public, 2 private non-profit, 3 for-profit; Latin-1).
+/// (`fi`, `fi_ej`, `stjr` = 1 public, 2 private for-profit, 3 private non-profit; Latin-1).
 public enum StatusList {
     public enum Format: String, Sendable { case statusList = "liste des statuts", saeIdentification = "SAE, bordereau ID" }
 

@@ -3,7 +3,8 @@ import Foundation
 import Testing
 @testable import CAQESData
 
-/// The real Open PHMEV 2024 extracts (Assurance Maladie, Licence Ouverte 2.0) in shared/data.
+/// The real Open PHMEV 2024 extracts (Assurance Maladie, Licence Ouverte 2.0) in shared/data:
+/// too large to commit, so each test skips when its file is absent.
 ///
 /// Expected numbers were computed apart from this code, with Python's `csv` and `decimal`
 /// (script below, run on each file), and agree with DuckDB's aggregation of bench/phmev:
@@ -13,12 +14,13 @@ import Testing
 ///     cents = int(Decimal(REM) * 100); boxes = int(BOITES); summed per class and per etb_rgt
 ///     undetermined: no prefix matches but the code is a shorter prefix of one (a row counts
 ///     once per class it may hide)
-@Suite("Open PHMEV: real files", .enabled(if: TestData.available))
+@Suite("Open PHMEV: real files")
 struct PHMEVRealFilesTests {
     static let sample = "phmev/OPEN_PHMEV_2024_sample_10k.csv"
     static let top50k = "more/OPEN_PHMEV_2024_top50k_by_boites.csv.gz"
 
-    @Test func sampleOf10kRowsAggregatesToTheIndependentTotals() throws {
+    @Test(TestData.sharedFile(PHMEVRealFilesTests.sample))
+    func sampleOf10kRowsAggregatesToTheIndependentTotals() throws {
         let result = try PHMEVAggregator.aggregate(path: TestData.path(Self.sample), year: 2024)
         #expect(result.counters.rowsRead == 10_000)
         #expect(result.counters.rowsByClass == [.ipp: 380, .ara2: 190, .iec: 164, .ezetimibe: 70])
@@ -44,7 +46,8 @@ struct PHMEVRealFilesTests {
         #expect(lyon.value == Decimal(string: "15731.79")!)
     }
 
-    @Test func top50kGzipAggregatesToTheIndependentTotals() throws {
+    @Test(TestData.sharedFile(PHMEVRealFilesTests.top50k))
+    func top50kGzipAggregatesToTheIndependentTotals() throws {
         // A gzip file is one stream whatever `threads` says.
         let result = try PHMEVAggregator.aggregate(path: TestData.path(Self.top50k), year: 2024, threads: 2)
         #expect(result.counters.rowsRead == 50_000)
@@ -60,7 +63,8 @@ struct PHMEVRealFilesTests {
         #expect(result.value(.ezetimibeBoxes, "750100125") == 5_745)
     }
 
-    @Test func byteRangesInParallelGiveTheSameResultAsOneStream() throws {
+    @Test(TestData.sharedFile(PHMEVRealFilesTests.sample))
+    func byteRangesInParallelGiveTheSameResultAsOneStream() throws {
         let path = TestData.path(Self.sample)
         let size = try #require(FileRangeByteSource.regularFileSize(path))
         let stream = try PHMEVAggregator.aggregate(path: path, year: 2024)
@@ -74,7 +78,8 @@ struct PHMEVRealFilesTests {
         }
     }
 
-    @Test func aLargeFileIsReadOnEveryCoreWithTheSameTotals() throws {
+    @Test(TestData.sharedFile(PHMEVRealFilesTests.sample))
+    func aLargeFileIsReadOnEveryCoreWithTheSameTotals() throws {
         // The sample three times over: 30,000 rows, 10.6 MB, above the parallel threshold.
         let text = try String(contentsOfFile: TestData.path(Self.sample), encoding: .utf8)
         let header = try #require(text.firstIndex(of: "\n"))
@@ -89,7 +94,8 @@ struct PHMEVRealFilesTests {
         #expect(result.value(.ippAmount, "690781810") == 4_719_537)   // 3 × 1,573,179
     }
 
-    @Test func problemsFoundInAnyRangeNameTheirFileLine() throws {
+    @Test(TestData.sharedFile(PHMEVRealFilesTests.sample))
+    func problemsFoundInAnyRangeNameTheirFileLine() throws {
         // The sample with bad FINESS numbers written on lines 3, 5,000 and 9,999.
         var lines = try String(contentsOfFile: TestData.path(Self.sample), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -107,7 +113,8 @@ struct PHMEVRealFilesTests {
         #expect(ranges.problems == stream.problems)
     }
 
-    @Test func aTruncatedFileIsRefusedNamingTheCutLine() throws {
+    @Test(TestData.sharedFile(PHMEVRealFilesTests.sample))
+    func aTruncatedFileIsRefusedNamingTheCutLine() throws {
         // Cut in the middle of line 6,001 (the header is line 1).
         let bytes = try TestData.bytes(Self.sample)
         var newlines = 0, cut = 0

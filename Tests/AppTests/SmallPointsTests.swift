@@ -1,0 +1,81 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Points de revue : en-têtes, CSV, cache, métriques, démonstration")
+struct SmallPointsTests {
+    @Test("error pages carry the security headers too, and signed-in pages are never cached")
+    func headers() async throws {
+        try await withApp { app in
+            try await createUser(app, "a@test.caqes.fr", .establishment, scope: ["590780193"])
+            let missing = try await app.testing().sendRequest(.GET, "/nulle-part")
+            #expect(missing.status == .notFound)
+            #expect(missing.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            #expect(missing.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            var browser = Browser(app)
+            try await browser.login("a@test.caqes.fr")
+            let page = try await browser.get("/etablissements")
+            #expect(page.headers.first(name: .cacheControl) == "no-store")
+            let forbidden = try await browser.get("/admin/journal")
+            #expect(forbidden.status == .forbidden)
+            #expect(forbidden.headers.first(name: "X-Frame-Options") == "DENY")
+            #expect(forbidden.headers.first(name: .cacheControl) == "no-store")
+            let refusal = try await AuditEvent.query(on: app.db).filter(\.$action == "accès refusé").first()
+            #expect(refusal?.target == "GET /admin/journal")
+        }
+    }
+
+    @Test("the CSV guard neutralises formulas, also behind a leading TAB or CR", arguments: [
+        ("=1+1", "'=1+1"), ("+33 1", "'+33 1"), ("-2", "-2"), ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=HYPERLINK(\"x\")", "\"'\t=HYPERLINK(\"\"x\"\")\""), ("\r=1", "\"'\r=1\""), ("CHU", "CHU"),
+    ])
+    func csvGuard(input: String, expected: String) {
+        #expect(FrenchCSVWriter.escape(input) == expected)
+    }
+
+    @Test("/metrics answers loopback or the token, nobody else")
+    func metricsAccess() async throws {
+        try await withApp(["CAQES_METRICS_TOKEN": "secret-de-metriques"]) { (app: Application) async throws in
+            #expect(try await app.testing().sendRequest(.GET, "/metrics").status == .notFound)
+            var wrong = HTTPHeaders()
+            wrong.bearerAuthorization = BearerAuthorization(token: "faux")
+            #expect(try await app.testing().sendRequest(.GET, "/metrics", headers: wrong).status == .notFound)
+            var right = HTTPHeaders()
+            right.bearerAuthorization = BearerAuthorization(token: "secret-de-metriques")
+            #expect(try await app.testing().sendRequest(.GET, "/metrics", headers: right).status == .ok)
+        }
+        try await withApp { app in
+            try await app.testing(method: .running(hostname: "127.0.0.1", port: 0)).test(.GET, "/metrics") { response in
+                #expect(response.status == .ok)
+                #expect(response.body.string.contains("caqes_database_up 1"))
+            }
+        }
+    }
+
+    @Test("the demo refuses to add its public-password accounts to a database with real users")
+    func demoRefusesRealDatabase() async throws {
+        try await withApp { app in
+            try await createUser(app, "vraie.personne@ars.sante.fr", .admin)
+            let console = TestConsole()
+            var context = CommandContext(console: console, input: CommandInput(arguments: ["caqes", "--no-serve"]))
+            context.application = app
+            await #expect(throws: CommandFailure.self) {
+                try await DemoCommand().run(using: &context)
+            }
+            #expect(try await User.query(on: app.db).count() == 1)
+        }
+    }
+}
+
+/// A console that prints nothing (commands under test).
+final class TestConsole: Console, @unchecked Sendable {
+    var userInfo: [AnySendableHashable: any Sendable] = [:]
+    var size: (width: Int, height: Int) { (120, 40) }
+    func input(isSecure: Bool) -> String { "" }
+    func output(_ text: ConsoleText, newLine: Bool) {}
+    func report(error: String, newLine: Bool) {}
+    func clear(_ type: ConsoleClear) {}
+}
