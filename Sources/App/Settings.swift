@@ -70,7 +70,9 @@ struct Settings: Sendable {
         secureCookies = env("CAQES_SECURE_COOKIES").map { $0 == "1" || $0 == "true" } ?? app.environment.isRelease
         let maxMB = env("CAQES_MAX_UPLOAD_MB").flatMap(Int.init) ?? 200
         maxUploadBytes = maxMB * 1_000_000
-        storageDirectory = env("CAQES_STORAGE") ?? app.directory.workingDirectory + "Storage/"
+        // Beside the default database file: the process's working directory.
+        storageDirectory = env("CAQES_STORAGE").map(InstallationDirectory.normalized)
+            ?? InstallationDirectory.normalized(FileManager.default.currentDirectoryPath) + "Storage/"
         platformName = "CAQES"
         bcryptCost = env("CAQES_BCRYPT_COST").flatMap(Int.init).map { min(max($0, 4), 16) } ?? 10
         trustedProxies = try ProxyRange.parseList(env("CAQES_TRUSTED_PROXIES"))

@@ -40,7 +40,8 @@ extension Application {
     /// Whether this process is a server (it polls for jobs) rather than a one-off command.
     var runsAsServer: Bool {
         let arguments = environment.arguments.dropFirst()
-        return arguments.isEmpty || arguments.first == "serve" || arguments.first == "demo"
+        // `demo` starts polling itself, once its migrations have run.
+        return arguments.isEmpty || arguments.first == "serve"
     }
 }
 

@@ -7,6 +7,8 @@ import Vapor
 var env = try Environment.detect()
 try LoggingSystem.bootstrap(from: &env)
 let app = try await Application.make(env)
+// Resources/ and Public/ are found from anywhere: CAQES_HOME, the working directory, or beside the binary.
+app.useInstallationDirectory()
 if CommandLine.arguments.dropFirst().first == "demo" {
     app.caqesDefaultDatabaseFile = "caqes-demo.sqlite"
 }

@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import NIOCore
 import Testing
 import Vapor
 import VaporTesting
@@ -10,6 +11,7 @@ struct SmallPointsTests {
     @Test("error pages carry the security headers too, and signed-in pages are never cached")
     func headers() async throws {
         try await withApp { app in
+            try await loadDemoRegistry(app)
             try await createUser(app, "a@test.caqes.fr", .establishment, scope: ["590780193"])
             let missing = try await app.testing().sendRequest(.GET, "/nulle-part")
             #expect(missing.status == .notFound)
@@ -47,11 +49,23 @@ struct SmallPointsTests {
             right.bearerAuthorization = BearerAuthorization(token: "secret-de-metriques")
             #expect(try await app.testing().sendRequest(.GET, "/metrics", headers: right).status == .ok)
         }
-        try await withApp { app in
-            try await app.testing(method: .running(hostname: "127.0.0.1", port: 0)).test(.GET, "/metrics") { response in
-                #expect(response.status == .ok)
-                #expect(response.body.string.contains("caqes_database_up 1"))
+        try await withApp { (app: Application) async throws in
+            func request(from address: String, forwardedFor: String? = nil) throws -> Request {
+                let request = Request(application: app, method: .GET, url: URI(path: "/metrics"),
+                                      remoteAddress: try SocketAddress(ipAddress: address, port: 40_000), on: app.eventLoopGroup.next())
+                if let forwardedFor { request.headers.replaceOrAdd(name: .xForwardedFor, value: forwardedFor) }
+                return request
             }
+            #expect(HealthController.mayReadMetrics(try request(from: "127.0.0.1")))
+            #expect(HealthController.mayReadMetrics(try request(from: "::1")))
+            #expect(!HealthController.mayReadMetrics(try request(from: "192.0.2.10")))
+        }
+        // Behind a trusted proxy on loopback, a forwarded client is not a loopback client.
+        try await withApp(["CAQES_TRUSTED_PROXIES": "127.0.0.1"]) { (app: Application) async throws in
+            let request = Request(application: app, method: .GET, url: URI(path: "/metrics"),
+                                  remoteAddress: try SocketAddress(ipAddress: "127.0.0.1", port: 40_000), on: app.eventLoopGroup.next())
+            request.headers.replaceOrAdd(name: .xForwardedFor, value: "203.0.113.5")
+            #expect(!HealthController.mayReadMetrics(request))
         }
     }
 

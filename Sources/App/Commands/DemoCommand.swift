@@ -73,6 +73,7 @@ struct DemoCommand: AsyncCommand {
             console.print("  \(account.role.label.padding(toLength: 46, withPad: " ", startingAt: 0)) \(account.email)  (périmètre : \(scope))")
         }
         guard !signature.noServe else { return }
+        await app.jobWorker.startPolling()
         var serve = context
         serve.input = CommandInput(arguments: ["caqes"])
         try await app.servers.asyncCommand.run(using: &serve)

@@ -20,28 +20,31 @@ struct AuditController: RouteCollection {
         let verifyHref: String
     }
 
-    struct Query: Decodable { var action: String?; var acteur: String?; var cible: String?; var du: String?; var au: String?; var page: Int?; var verifier: String? }
+    struct Query: Decodable { var action: String?; var acteur: String?; var cible: String?; var du: String?; var au: String?; var page: String?; var verifier: String? }
 
     @Sendable
     func list(req: Request) async throws -> View {
         let principal = try await req.requirePrincipal()
         guard let q = try? req.query.decode(Query.self) else {
-            throw UserFacingError(.badRequest, "Paramètres invalides : le numéro de page doit être un nombre entier.")
+            throw UserFacingError(.badRequest, "Paramètres du journal invalides.")
         }
         var query = AuditEvent.query(on: req.db)
         if let action = q.action, !action.isEmpty { query = query.filter(\.$action ~~ action) }
         if let actor = q.acteur, !actor.isEmpty { query = query.filter(\.$actorLabel ~~ actor) }
         if let target = q.cible, !target.isEmpty { query = query.filter(\.$target ~~ target) }
         if let from = q.du, !from.isEmpty {
-            guard let date = Self.parseDay(from) else { throw UserFacingError(.badRequest, "Date « du » invalide : « \(from) » (format attendu : AAAA-MM-JJ).") }
+            guard let date = Self.parseDay(from) else { throw UserFacingError(.badRequest, "Date « du » invalide : « \(from.prefix(40)) » (format attendu : AAAA-MM-JJ).") }
             query = query.filter(\.$occurredAt >= date)
         }
         if let to = q.au, !to.isEmpty {
-            guard let date = Self.parseDay(to) else { throw UserFacingError(.badRequest, "Date « au » invalide : « \(to) » (format attendu : AAAA-MM-JJ).") }
+            guard let date = Self.parseDay(to) else { throw UserFacingError(.badRequest, "Date « au » invalide : « \(to.prefix(40)) » (format attendu : AAAA-MM-JJ).") }
             query = query.filter(\.$occurredAt < date.addingTimeInterval(86_400))
         }
         let total = try await query.copy().count()
-        let page = max(1, q.page ?? 1), perPage = 50
+        let perPage = 50
+        // A page past the last shows the last: never an offset that overflows.
+        let page = Page<AuditEvent>.clamp(try QueryNumber.parse(q.page, name: "page", default: 1, range: 1...Int.max),
+                                          total: total, perPage: perPage)
         let events = try await query.sort(\.$id, .descending).range(((page - 1) * perPage)..<(page * perPage)).all()
         // Walking the whole chain is O(events): done when asked, not on every page view.
         let verification = q.verifier == "1" ? try await AuditLog.verify(on: req.db) : nil

@@ -15,7 +15,9 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         var provided: String? = request.headers.first(name: "X-CSRF-Token") ?? (try? request.query.get(String.self, at: Self.field))
         if provided == nil, request.headers.contentType != .formData {
-            if request.body.data == nil {
+            if let body = request.body.data {
+                guard body.readableBytes <= Self.formBodyLimit else { throw Abort(.payloadTooLarge) }
+            } else {
                 _ = try await request.body.collect(max: Self.formBodyLimit).get()
             }
             provided = try? request.content.get(String.self, at: Self.field)

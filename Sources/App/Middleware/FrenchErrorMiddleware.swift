@@ -1,7 +1,11 @@
+import CAQESCore
+import CAQESData
 import Vapor
 
 /// Turns every error into a French answer: a page for browsers, `{"erreur": …}` for the API.
-/// This is the one place where errors become HTTP statuses.
+/// This is the one place where errors become HTTP statuses: handlers throw domain errors (a
+/// procedure step not allowed now, a refused catalogue, an unreadable file) as they are, and
+/// `describe` gives each its status and its French message.
 struct FrenchErrorMiddleware: AsyncMiddleware {
     let environment: Environment
 
@@ -61,6 +65,29 @@ struct FrenchErrorMiddleware: AsyncMiddleware {
             return (error.status, defaultMessage(for: error.status, reason: error.reason))
         case is DecodingError:
             return (.badRequest, "Requête mal formée : un champ est manquant ou n'a pas le format attendu.")
+        // Domain errors: what the user asked cannot be done as asked (422), or not now (409).
+        case let error as ProcedureError:
+            return (.conflict, error.description)
+        case let error as CatalogueError:
+            return (.unprocessableEntity, error.description)
+        case let error as IncentiveError:
+            return (.unprocessableEntity, error.description)
+        case let error as TargetingError:
+            return (.unprocessableEntity, error.description)
+        case let error as FormulaError:
+            return (.unprocessableEntity, error.description)
+        case let error as GridError:
+            return (.unprocessableEntity, error.description)
+        case let error as FINESSError:
+            return (.unprocessableEntity, error.description)
+        case let error as LocalDateError:
+            return (.unprocessableEntity, error.description)
+        case let error as CSVError:
+            return (.unprocessableEntity, error.description)
+        case let error as XLSXError:
+            return (.unprocessableEntity, error.description)
+        case let error as MappingError:
+            return (.unprocessableEntity, error.description)
         default:
             return (.internalServerError, defaultMessage(for: .internalServerError, reason: nil))
         }

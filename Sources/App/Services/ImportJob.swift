@@ -124,9 +124,9 @@ enum JobRunner {
         } catch {
             // Reader and domain errors are French and say what and where; anything else (database,
             // disk) is logged in full and shown as an internal error.
-            let message = (error as? CSVError)?.description ?? (error as? UserFacingError)?.message
-                ?? (error as? XLSXError)?.description
-                ?? "Erreur interne pendant l'import : l'incident a été journalisé, rien n'a été enregistré."
+            let (status, described) = FrenchErrorMiddleware.describe(error)
+            let message = status.code >= 500
+                ? "Erreur interne pendant l'import : l'incident a été journalisé, rien n'a été enregistré." : described
             logger.error("job failed", metadata: ["error": .string(String(reflecting: error))])
             end = (.failed, message, nil, nil)
         }

@@ -1,4 +1,5 @@
-/// The reference files an administrator imports.
+/// The kinds of file the import wizard, the API and the CLI take: registry files (administrators)
+/// and measures (administrators and ARS analysts, within their scope).
 enum ImportKind: String, Sendable, CaseIterable, Codable {
     case finess
     case status = "statuts"
