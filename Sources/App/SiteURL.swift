@@ -13,6 +13,7 @@ enum SiteURL: Sendable {
     case establishmentsCSV
     case users
     case user(UUID)
+    case userActivation(UUID)
     case audit
     case imports
     case importRun(UUID)
@@ -46,6 +47,7 @@ enum SiteURL: Sendable {
         case .establishmentsCSV: return "/etablissements.csv"
         case .users: return "/admin/utilisateurs"
         case .user(let id): return "/admin/utilisateurs/\(id.uuidString.lowercased())"
+        case .userActivation(let id): return "/admin/utilisateurs/\(id.uuidString.lowercased())/activation"
         case .audit: return "/admin/journal"
         case .imports: return "/admin/imports"
         case .importRun(let id): return "/admin/imports/\(id.uuidString.lowercased())"

@@ -69,6 +69,33 @@ struct SmallPointsTests {
         }
     }
 
+    @Test("the JSON API speaks French snake_case (D29): no camelCase key anywhere")
+    func frenchSnakeCase() async throws {
+        try await withApp { app in
+            try await loadDemoRegistry(app)
+            let user = try await createUser(app, "a@test.caqes.fr", .admin)
+            let token = TokenHasher.generate()
+            try await APIToken(userID: user.id!, name: "t", tokenHash: TokenHasher.hash(token), prefix: "p").create(on: app.db)
+            var bearer = HTTPHeaders()
+            bearer.bearerAuthorization = BearerAuthorization(token: token)
+            for path in ["/api/v1/establishments?par_page=2", "/api/v1/etablissements/590000105"] {
+                let response = try await app.testing().sendRequest(.GET, path, headers: bearer)
+                #expect(response.status == .ok)
+                let json = try JSONSerialization.jsonObject(with: Data(response.body.string.utf8))
+                var keys: [String] = []
+                func collect(_ value: Any) {
+                    if let object = value as? [String: Any] { for (key, inner) in object { keys.append(key); collect(inner) } }
+                    if let array = value as? [Any] { array.forEach(collect) }
+                }
+                collect(json)
+                #expect(!keys.isEmpty)
+                #expect(keys.allSatisfy { $0 == $0.lowercased() }, "\(keys.filter { $0 != $0.lowercased() })")
+            }
+            let list = try await app.testing().sendRequest(.GET, "/api/v1/establishments?par_page=2", headers: bearer).body.string
+            #expect(list.contains("\"entite_juridique\"") && list.contains("\"titulaire\"") && list.contains("\"par_page\":2"))
+        }
+    }
+
     @Test("the demo refuses to add its public-password accounts to a database with real users")
     func demoRefusesRealDatabase() async throws {
         try await withApp { app in
@@ -92,4 +119,30 @@ final class TestConsole: Console, @unchecked Sendable {
     func output(_ text: ConsoleText, newLine: Bool) {}
     func report(error: String, newLine: Bool) {}
     func clear(_ type: ConsoleClear) {}
+}
+
+@Suite("Verrouillage optimiste")
+struct OptimisticLockingTests {
+    @Test("two administrators acting on one account: the second is told, nothing is lost or applied twice")
+    func concurrentToggle() async throws {
+        try await withApp { app in
+            try await createUser(app, "admin1@test.caqes.fr", .admin)
+            try await createUser(app, "admin2@test.caqes.fr", .admin)
+            let target = try await createUser(app, "cible@test.caqes.fr", .admin)
+            var first = Browser(app), second = Browser(app)
+            try await first.login("admin1@test.caqes.fr")
+            try await second.login("admin2@test.caqes.fr")
+            try await first.get("/admin/utilisateurs")
+            try await second.get("/admin/utilisateurs")
+            let path = SiteURL.userActivation(target.id!).path
+            // Both saw version 1, active; both ask to deactivate.
+            #expect(try await first.post(path, form: ["version": "1", "actif": "non"]).status == .seeOther)
+            let late = try await second.post(path, form: ["version": "1", "actif": "non"])
+            #expect(late.status == .conflict)
+            #expect(late.body.string.contains("vient d'être modifié par quelqu'un d'autre"))
+            let stored = try #require(try await User.find(target.id, on: app.db))
+            #expect(stored.isActive == false && stored.version == 2)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "désactivation d'utilisateur").count() == 1)
+        }
+    }
 }

@@ -127,7 +127,7 @@ struct RegistryController: RouteCollection {
             site: row,
             legalEntityName: legalEntity?.name ?? "EJ \(site.legalEntityFINESS)",
             siblings: siblings.map(EstablishmentRow.init),
-            statusSource: site.statusSource ?? "aucune liste de statuts importée pour cet établissement",
+            statusSource: site.statusSource ?? "aucune source ne donne son statut",
             openedOn: site.openedOn.map(Self.frenchDate) ?? "",
             siret: site.siret ?? "",
             regionName: geography.regions.first { $0.code == site.regionCode }?.name ?? "",

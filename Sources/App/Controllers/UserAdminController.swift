@@ -13,7 +13,7 @@ struct UserAdminController: RouteCollection {
 
     struct UserRow: Encodable {
         let email: String; let name: String; let role: String; let scope: String; let active: Bool
-        let legalRepresentative: Bool; let toggleHref: String
+        let legalRepresentative: Bool; let toggleHref: String; let version: Int
     }
 
     struct UsersPage: Encodable {
@@ -69,7 +69,12 @@ struct UserAdminController: RouteCollection {
         guard id != principal.userID else {
             throw UserFacingError(.unprocessableEntity, "Vous ne pouvez pas désactiver votre propre compte.")
         }
-        try await UserService(db: req.db, app: req.application).setActive(user, !user.isActive, actor: principal.auditActor)
+        // The form says which state it asks for and which version of the account it saw.
+        struct Form: Decodable { var version: String?; var actif: String? }
+        let form = (try? req.content.decode(Form.self)) ?? Form()
+        let active = form.actif.map { $0 == "oui" } ?? !user.isActive
+        let expected = form.version.flatMap { Int($0) } ?? user.version
+        try await UserService(db: req.db, app: req.application).setActive(user, active, expectedVersion: expected, actor: principal.auditActor)
         req.webSession?.setFlash(user.isActive ? "Compte \(user.email) réactivé." : "Compte \(user.email) désactivé.")
         return req.redirect(to: SiteURL.users.path)
     }
@@ -81,7 +86,7 @@ struct UserAdminController: RouteCollection {
             UserRow(email: user.email, name: user.displayName, role: user.roleValue.label,
                     scope: user.scopes.map(\.code).sorted().joined(separator: ", "), active: user.isActive,
                     legalRepresentative: user.isLegalRepresentative,
-                    toggleHref: SiteURL.user(user.id!).path + "/activation")
+                    toggleHref: SiteURL.userActivation(user.id!).path, version: user.version)
         }
         return try await req.view.render("admin/users", UsersPage(
             layout: LayoutContext(request: req, title: "Utilisateurs", principal: principal, breadcrumbs: [("Utilisateurs", nil)]),

@@ -13,6 +13,8 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "role") var role: String
     @Field(key: "legal_representative") var isLegalRepresentative: Bool
     @Field(key: "active") var isActive: Bool
+    /// Optimistic lock: two administrators acting on one account at once are told, not both applied.
+    @Field(key: "version") var version: Int
     @Children(for: \.$user) var scopes: [UserScope]
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -27,6 +29,7 @@ final class User: Model, @unchecked Sendable {
         self.role = role.rawValue
         self.isLegalRepresentative = isLegalRepresentative
         self.isActive = true
+        self.version = 1
     }
 }
 

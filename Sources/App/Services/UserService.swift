@@ -1,5 +1,6 @@
 import CAQESCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// Creating and changing users, shared by the admin pages and `caqes users`. Every change is
@@ -77,16 +78,26 @@ struct UserService {
         }
     }
 
-    func setActive(_ user: User, _ active: Bool, actor: AuditActor) async throws {
-        user.isActive = active
+    /// Activates or deactivates an account, only if nobody changed it since `expectedVersion` was
+    /// read (the page's version): a conflict is a French 409, and nothing is written.
+    func setActive(_ user: User, _ active: Bool, expectedVersion: Int? = nil, actor: AuditActor) async throws {
         let userID = try user.requireID()
+        let expected = expectedVersion ?? user.version
+        let now = app.clock.now()
         try await db.transaction { db in
-            try await user.save(on: db)
+            let sql = db as! any SQLDatabase
+            let changed = try await sql.update("users").set("active", to: active).set("version", to: SQLRaw("version + 1"))
+                .where("id", .equal, userID).where("version", .equal, expected).returning("id").all()
+            guard !changed.isEmpty else {
+                throw UserFacingError(.conflict, "Le compte \(user.email) vient d'être modifié par quelqu'un d'autre : rechargez la page pour voir son état, puis recommencez.")
+            }
             // A deactivated account keeps no open session.
             if !active { try await UserSession.query(on: db).filter(\.$user.$id == userID).delete() }
             try await AuditLog.append(on: db, actor: actor, action: active ? "réactivation d'utilisateur" : "désactivation d'utilisateur",
-                                      target: "utilisateur \(user.email)", at: app.clock.now())
+                                      target: "utilisateur \(user.email)", at: now)
         }
+        user.isActive = active
+        user.version = expected + 1
     }
 
     private func scopeProblem(kind: ScopeKind, code: String) async throws -> String? {

@@ -34,12 +34,15 @@ struct CreateJobsAndFiles: AsyncMigration {
         try await sql.raw("CREATE INDEX user_sessions_user ON user_sessions (user_id)").run()
         // Imports remember the regions they touched, for scoped lists.
         try await database.schema("imports").field("regions", .string).update()
+        // Accounts that two administrators may edit carry a version (optimistic locking).
+        try await database.schema("users").field("version", .int, .required, .sql(.default(1))).update()
         // Saved mappings belong to a region, or are global (made by an administrator).
         try await database.schema("import_mappings").field("region_code", .string).update()
     }
 
     func revert(on database: any Database) async throws {
         try await database.schema("import_mappings").deleteField("region_code").update()
+        try await database.schema("users").deleteField("version").update()
         try await database.schema("imports").deleteField("regions").update()
         try await database.schema("jobs").delete()
         try await database.schema("stored_files").delete()
