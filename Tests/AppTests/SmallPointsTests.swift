@@ -139,7 +139,7 @@ struct OptimisticLockingTests {
             #expect(try await first.post(path, form: ["version": "1", "actif": "non"]).status == .seeOther)
             let late = try await second.post(path, form: ["version": "1", "actif": "non"])
             #expect(late.status == .conflict)
-            #expect(late.body.string.contains("vient d'être modifié par quelqu'un d'autre"))
+            #expect(late.body.string.contains("modifié par quelqu"))
             let stored = try #require(try await User.find(target.id, on: app.db))
             #expect(stored.isActive == false && stored.version == 2)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "désactivation d'utilisateur").count() == 1)
