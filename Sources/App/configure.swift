@@ -29,6 +29,7 @@ public func configure(_ app: Application) async throws {
     _ = app.clock
     app.dsfrInstalled = DSFRAssets.isInstalled(publicDirectory: app.directory.publicDirectory)
     app.jobWorker = JobWorker(app: app)
+    app.referenceCache = ReferenceCache()
     app.lifecycle.use(JobWorkerLifecycle(poll: app.runsAsServer && app.environment != .testing))
     app.caqesDummyPasswordHash = try Passwords.hash([UInt8].random(count: 16).base64URLEncoded, app: app)
 

@@ -42,12 +42,17 @@ struct RegistryController: RouteCollection {
         let filter = try Self.filter(from: req)
         let repository = EstablishmentRepository(db: req.db, scope: principal.scope)
         let page = try await repository.list(filter)
-        let geography = try await GeographyRepository(db: req.db).all()
+        let cache = req.application.referenceCache
+        let geography = try await cache.geography { try await GeographyRepository(db: req.db).all() }
         // Filters offer what the user's scope covers, no more: an insurer of department 59 is not
         // offered 18 regions.
-        let facets = try await repository.facets()
+        let options = try await cache.filterOptions(for: principal.scope, now: req.now) {
+            let facets = try await repository.facets()
+            return .init(regions: facets.regions, departments: facets.departments, categories: try await repository.categories())
+        }
+        let facets = (regions: options.regions, departments: options.departments)
         let visibleRegions = geography.regions.filter { facets.regions.contains($0.code) }
-        let categories = try await repository.categories()
+        let categories = options.categories
         let base = filter.queryItems
         let context = EstablishmentListPage(
             layout: LayoutContext(request: req, title: "Établissements", principal: principal,
@@ -107,7 +112,7 @@ struct RegistryController: RouteCollection {
         }
         let legalEntity = try await repository.legalEntity(site.legalEntityFINESS)
         let siblings = try await repository.sites(ofLegalEntity: site.legalEntityFINESS).filter { $0.id != site.id }
-        let geography = try await GeographyRepository(db: req.db).all()
+        let geography = try await req.application.referenceCache.geography { try await GeographyRepository(db: req.db).all() }
         let row = EstablishmentRow(site)
         let measures = try await MeasureRepository(db: req.db, scope: principal.scope).current(finess: [site.id ?? "", site.legalEntityFINESS])
         var tables: [MeasureTable] = []

@@ -6,13 +6,15 @@ import Vapor
 struct APITokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
         let hash = TokenHasher.hash(bearer.token)
+        // One query for the token and its user.
         guard let token = try await APIToken.query(on: request.db)
+            .join(User.self, on: \APIToken.$user.$id == \User.$id)
             .filter(\.$tokenHash == hash)
             .filter(\.$revokedAt == nil)
-            .with(\.$user)
-            .first(),
-            token.user.isActive
+            .first()
         else { return }
+        token.$user.value = try token.joined(User.self)
+        guard token.user.isActive else { return }
         // The last use is written at most once a minute, not on every call.
         let now = request.now
         if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {

@@ -93,9 +93,14 @@ struct WebSessionMiddleware: AsyncMiddleware {
         request.storage[WebSession.Key.self] = session
         if let token = request.cookies[WebSession.cookieName]?.string, !token.isEmpty {
             // A token longer than ours cannot match: no query for it.
-            let found = token.count <= 64
-                ? try await UserSession.query(on: request.db).filter(\.$id == TokenHasher.hash(token)).with(\.$user).first()
-                : nil
+            // One query for the session and its user.
+            var found: UserSession?
+            if token.count <= 64, let row = try await UserSession.query(on: request.db)
+                .join(User.self, on: \UserSession.$user.$id == \User.$id)
+                .filter(\.$id == TokenHasher.hash(token)).first() {
+                row.$user.value = try row.joined(User.self)
+                found = row
+            }
             if let found {
                 if request.now.timeIntervalSince(found.lastSeenAt) > WebSession.idleLifetime || !found.user.isActive {
                     try await found.delete(on: request.db)

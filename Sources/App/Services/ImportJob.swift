@@ -156,6 +156,7 @@ enum JobRunner {
             importer.progress = progress
             let report = try await importer.run(kind: payload.kind, path: path, fileName: payload.fileName, actor: payload.actor,
                                                 acceptBadKeys: payload.acceptBadKeys, importID: id)
+            app.referenceCache.invalidate()
             return (report.status == .refused ? .refused : .done, report.summary, nil, nil)
         }
         var importer = MeasuresImporter(db: app.db, logger: logger, clock: app.clock)

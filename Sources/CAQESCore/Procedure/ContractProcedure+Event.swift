@@ -2,7 +2,7 @@ import Foundation
 
 extension ContractProcedure {
     /// Something that happens to a contract; the date it happens is the transition's `now`.
-    public enum Event: Hashable, Sendable {
+    public enum Event: Hashable, Sendable, Codable {
         /// The DG ARS sends the proposal, after the local AM fund's opinion (D162-15).
         case sendProposal(insuranceOpinionOn: LocalDate, effectiveDate: LocalDate)
         /// Proof that the establishment received the current document (D19).

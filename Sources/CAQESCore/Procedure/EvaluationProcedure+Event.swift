@@ -1,6 +1,6 @@
 extension EvaluationProcedure {
     /// Something that happens to an evaluation; the date it happens is the transition's `now`.
-    public enum Event: Hashable, Sendable {
+    public enum Event: Hashable, Sendable, Codable {
         /// The establishment starts entering its self-assessment.
         case startSelfAssessment
         /// The establishment submits its self-assessment, evidence and action plans.
