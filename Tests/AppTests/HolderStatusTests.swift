@@ -50,7 +50,7 @@ struct HolderStatusTests {
             #expect(usld.legalStatus == "public")
             #expect(usld.statusSource == "statut de l'entité juridique 590780193 — FINESS (codesph 1 : Etablissement public de santé), extraction du 08/01/2021")
             #expect(usld.holderFINESS == "590780193")
-            #expect(EstablishmentRow.statusLabel(usld) == "Public")
+            #expect(EstablishmentRow.statusLabel(usld.legalStatus) == "Public")
         }
     }
 
@@ -93,7 +93,7 @@ struct HolderStatusTests {
             #expect(jeanne.legalStatus == nil)
             #expect(jeanne.holderFINESS == "590006607")
             #expect(jeanne.statusSource == "statut inconnu : les établissements de l'entité juridique 590780193 n'ont pas le même statut (1 Public, 1 Privé non lucratif (ESPIC)) ; aucun n'est retenu pour les autres")
-            #expect(EstablishmentRow.statusLabel(jeanne) == "Inconnu")
+            #expect(EstablishmentRow.statusLabel(jeanne.legalStatus) == "Inconnu")
         }
     }
 
@@ -111,7 +111,7 @@ struct HolderStatusTests {
                 #expect(site.legalStatus == nil)
                 #expect(site.statusSource == nil)
                 #expect(site.holderFINESS == finess)
-                #expect(EstablishmentRow.statusLabel(site) == "Inconnu")
+                #expect(EstablishmentRow.statusLabel(site.legalStatus) == "Inconnu")
             }
         }
     }

@@ -110,15 +110,15 @@ struct RegistryController: RouteCollection {
             try await repository.auditIfForeign(finess, request: req, principal: principal)
             throw UserFacingError.notFound()
         }
-        let legalEntity = try await repository.legalEntity(site.legalEntityFINESS)
-        let siblings = try await repository.sites(ofLegalEntity: site.legalEntityFINESS).filter { $0.id != site.id }
+        let legalEntity = try await repository.legalEntity(site.legal_entity_finess)
+        let siblings = try await repository.sites(ofLegalEntity: site.legal_entity_finess).filter { $0.finess != site.finess }
         let geography = try await req.application.referenceCache.geography { try await GeographyRepository(db: req.db).all() }
         let row = EstablishmentRow(site)
-        let measures = try await MeasureRepository(db: req.db, scope: principal.scope).current(finess: [site.id ?? "", site.legalEntityFINESS])
+        let measures = try await MeasureRepository(db: req.db, scope: principal.scope).current(finess: [site.finess, site.legal_entity_finess])
         var tables: [MeasureTable] = []
-        var subjects = [(site.id ?? "", "Mesures de l'établissement (ET \(site.id ?? ""))")]
-        if site.legalEntityFINESS != site.id {
-            subjects.append((site.legalEntityFINESS, "Mesures de l'entité juridique (EJ \(site.legalEntityFINESS))"))
+        var subjects = [(site.finess, "Mesures de l'établissement (ET \(site.finess))")]
+        if site.legal_entity_finess != site.finess {
+            subjects.append((site.legal_entity_finess, "Mesures de l'entité juridique (EJ \(site.legal_entity_finess))"))
         }
         for (finess, title) in subjects {
             let values = measures.filter { $0.finess == finess }
@@ -130,13 +130,13 @@ struct RegistryController: RouteCollection {
             measureTables: tables,
             canOpenImports: RouteFamily.dataImports.allows(principal.role),
             site: row,
-            legalEntityName: legalEntity?.name ?? "EJ \(site.legalEntityFINESS)",
+            legalEntityName: legalEntity?.name ?? "EJ \(site.legal_entity_finess)",
             siblings: siblings.map(EstablishmentRow.init),
-            statusSource: site.statusSource ?? "aucune source ne donne son statut",
-            openedOn: site.openedOn.map(Self.frenchDate) ?? "",
+            statusSource: site.status_source ?? "aucune source ne donne son statut",
+            openedOn: site.opened_on.map(Self.frenchDate) ?? "",
             siret: site.siret ?? "",
-            regionName: geography.regions.first { $0.code == site.regionCode }?.name ?? "",
-            departmentName: geography.departments.first { $0.code == site.departmentCode }?.name ?? ""
+            regionName: geography.regions.first { $0.code == site.region_code }?.name ?? "",
+            departmentName: geography.departments.first { $0.code == site.department_code }?.name ?? ""
         )
         return try await req.view.render("registry/detail", context)
     }

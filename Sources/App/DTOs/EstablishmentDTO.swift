@@ -22,26 +22,26 @@ struct EstablishmentDTO: Content {
     let date_donnees: String
     let cle_finess_valide: Bool
 
-    init(_ site: Site) {
-        finess = site.id ?? ""
-        entite_juridique = site.legalEntityFINESS
+    init(_ site: SiteRow) {
+        finess = site.finess
+        entite_juridique = site.legal_entity_finess
         raison_sociale = site.name
-        categorie = site.categoryCode
-        categorie_libelle = site.categoryLabel
-        categorie_agregee = site.aggregateCode
-        categorie_agregee_libelle = site.aggregateLabel
-        statut = site.legalStatus
-        statut_libelle = EstablishmentRow.statusLabel(site)
-        statut_source = site.statusSource
-        titulaire = site.holderFINESS
-        departement = site.departmentCode
-        region = site.regionCode
+        categorie = site.category_code
+        categorie_libelle = site.category_label
+        categorie_agregee = site.aggregate_code
+        categorie_agregee_libelle = site.aggregate_label
+        statut = site.legal_status
+        statut_libelle = EstablishmentRow.statusLabel(site.legal_status)
+        statut_source = site.status_source
+        titulaire = site.holder_finess
+        departement = site.department_code
+        region = site.region_code
         adresse = site.address
-        code_postal = site.postalCode
+        code_postal = site.postal_code
         commune = site.city
         source = site.source
-        date_donnees = site.sourceDate
-        cle_finess_valide = site.keyValid
+        date_donnees = site.source_date
+        cle_finess_valide = site.key_valid
     }
 }
 

@@ -1,5 +1,6 @@
 import CAQESCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// Filters of the establishment list, as a user sets them in the page or the API.
@@ -65,43 +66,84 @@ struct Page<Item> {
     }
 }
 
+/// A site as the pages and the API read it: a plain row, decoded without building a Fluent model
+/// (whose per-row reflection dominated the list's cost under load, see bench/README.md).
+struct SiteRow: Decodable, Sendable {
+    let finess: String
+    let legal_entity_finess: String
+    let name: String
+    let category_code: String?
+    let category_label: String?
+    let aggregate_code: String?
+    let aggregate_label: String?
+    let department_code: String
+    let region_code: String?
+    let address: String?
+    let postal_code: String?
+    let city: String?
+    let siret: String?
+    let opened_on: String?
+    let legal_status: String?
+    let status_source: String?
+    let holder_finess: String
+    let source: String
+    let source_date: String
+    let key_valid: Bool
+
+    static let columns = ["finess", "legal_entity_finess", "name", "category_code", "category_label", "aggregate_code",
+                          "aggregate_label", "department_code", "region_code", "address", "postal_code", "city", "siret",
+                          "opened_on", "legal_status", "status_source", "holder_finess", "source", "source_date", "key_valid"]
+}
+
 /// Reads the registry within a user's scope. A site outside the scope is never returned: for that
-/// user it does not exist (404), whichever page or API route asks.
+/// user it does not exist (404), whichever page or API route asks. `scoped` is the one place the
+/// scope becomes SQL.
 struct EstablishmentRepository {
     let db: any Database
     let scope: AccessScope
 
-    func list(_ filter: EstablishmentFilter) async throws -> Page<Site> {
-        let query = filtered(filter)
-        let total = try await query.copy().count()
-        let perPage = Page<Site>.clampPerPage(filter.perPage)
-        // A page past the last shows the last: never an offset that overflows or a range that traps.
-        let page = Page<Site>.clamp(filter.page, total: total, perPage: perPage)
-        var sorted = query
-        for (key, ascending) in filter.sort.keys {
-            switch key {
-            case .name: sorted = sorted.sort(\.$name, ascending ? .ascending : .descending)
-            case .finess: sorted = sorted.sort(\.$id, ascending ? .ascending : .descending)
-            case .department: sorted = sorted.sort(\.$departmentCode, ascending ? .ascending : .descending)
-            case .status: sorted = sorted.sort(\.$legalStatus, ascending ? .ascending : .descending)
-            case .holder: sorted = sorted.sort(\.$holderFINESS, ascending ? .ascending : .descending)
-            case .city: sorted = sorted.sort(\.$city, ascending ? .ascending : .descending)
+    private var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    func list(_ filter: EstablishmentFilter) async throws -> Page<SiteRow> {
+        let perPage = Page<SiteRow>.clampPerPage(filter.perPage)
+        struct Counted: Decodable { let total_count: Int }
+        // The page and the total in one statement (a window count); a page past the last is
+        // answered by the last, which needs the total first.
+        var page = max(1, min(filter.page, Int.max / perPage))
+        for _ in 0..<2 {
+            let query = sorted(filtered(sql.select().columns(SiteRow.columns.map { SQLColumn($0) }), filter), filter.sort)
+                .column(SQLAlias(SQLRaw("COUNT(*) OVER ()"), as: SQLIdentifier("total_count")))
+                .limit(perPage).offset((page - 1) * perPage)
+            let rows = try await query.all()
+            if let first = rows.first {
+                let total = try first.decode(model: Counted.self).total_count
+                return Page(items: try rows.map { try $0.decode(model: SiteRow.self) }, total: total, page: page, perPage: perPage)
             }
+            let total = try await count(filter)
+            let last = Page<SiteRow>.clamp(page, total: total, perPage: perPage)
+            if total == 0 || last == page { return Page(items: [], total: total, page: 1, perPage: perPage) }
+            page = last
         }
-        let items = try await sorted.sort(\.$id, .ascending)
-            .range(((page - 1) * perPage)..<(page * perPage))
-            .all()
-        return Page(items: items, total: total, page: page, perPage: perPage)
+        return Page(items: [], total: 0, page: 1, perPage: perPage)
+    }
+
+    func count(_ filter: EstablishmentFilter) async throws -> Int {
+        struct Count: Decodable { let n: Int }
+        let row = try await filtered(sql.select().column(SQLAlias(SQLRaw("COUNT(*)"), as: SQLIdentifier("n"))), filter)
+            .first(decoding: Count.self)
+        return row?.n ?? 0
     }
 
     /// Every matching site, in pages of `chunk`, for exports.
-    func forEach(_ filter: EstablishmentFilter, chunk: Int = 2_000, _ body: ([Site]) async throws -> Void) async throws {
+    func forEach(_ filter: EstablishmentFilter, chunk: Int = 2_000, _ body: ([SiteRow]) async throws -> Void) async throws {
         var lastID = ""
         while true {
-            let batch = try await filtered(filter).filter(\.$id > lastID).sort(\.$id, .ascending).limit(chunk).all()
+            let batch = try await filtered(sql.select().columns(SiteRow.columns.map { SQLColumn($0) }), filter)
+                .where("finess", .greaterThan, lastID).orderBy("finess", .ascending).limit(chunk)
+                .all(decoding: SiteRow.self)
             if batch.isEmpty { return }
             try await body(batch)
-            lastID = batch.last?.id ?? lastID
+            lastID = batch.last?.finess ?? lastID
         }
     }
 
@@ -111,13 +153,15 @@ struct EstablishmentRepository {
         try await AccessAudit.refused(request, principal: principal, target: "établissement \(finess)", reason: "hors périmètre")
     }
 
-    func find(_ finess: String) async throws -> Site? {
-        try await scoped(Site.query(on: db)).filter(\.$id == finess).first()
+    func find(_ finess: String) async throws -> SiteRow? {
+        try await scoped(sql.select().columns(SiteRow.columns.map { SQLColumn($0) }).from("sites"))
+            .where("finess", .equal, finess).first(decoding: SiteRow.self)
     }
 
     /// The other visible sites of the same legal entity.
-    func sites(ofLegalEntity ej: String) async throws -> [Site] {
-        try await scoped(Site.query(on: db)).filter(\.$legalEntityFINESS == ej).sort(\.$name).limit(500).all()
+    func sites(ofLegalEntity ej: String) async throws -> [SiteRow] {
+        try await scoped(sql.select().columns(SiteRow.columns.map { SQLColumn($0) }).from("sites"))
+            .where("legal_entity_finess", .equal, ej).orderBy("name").limit(500).all(decoding: SiteRow.self)
     }
 
     func legalEntity(_ ej: String) async throws -> LegalEntity? {
@@ -135,50 +179,67 @@ struct EstablishmentRepository {
             let departments = try await DepartmentModel.query(on: db).filter(\.$regionCode ~~ Array(codes)).all().compactMap(\.id)
             return (codes, Set(departments))
         default:
-            let rows = try await scoped(Site.query(on: db)).field(\.$regionCode).field(\.$departmentCode).unique().all()
-            return (Set(rows.compactMap(\.regionCode)), Set(rows.map(\.departmentCode)))
+            struct Row: Decodable { let region_code: String?; let department_code: String }
+            let rows = try await scoped(sql.select().distinct().columns("region_code", "department_code").from("sites"))
+                .all(decoding: Row.self)
+            return (Set(rows.compactMap(\.region_code)), Set(rows.map(\.department_code)))
         }
     }
 
     /// Distinct aggregated categories of visible sites, for the filter list.
     func categories() async throws -> [(code: String, label: String)] {
-        let rows = try await scoped(Site.query(on: db))
-            .field(\.$aggregateCode).field(\.$aggregateLabel)
-            .unique()
-            .all()
+        struct Row: Decodable { let aggregate_code: String?; let aggregate_label: String? }
+        let rows = try await scoped(sql.select().distinct().columns("aggregate_code", "aggregate_label").from("sites"))
+            .all(decoding: Row.self)
         var seen: [String: String] = [:]
         for row in rows {
-            if let code = row.aggregateCode { seen[code] = row.aggregateLabel ?? code }
+            if let code = row.aggregate_code { seen[code] = row.aggregate_label ?? code }
         }
         return seen.map { (code: $0.key, label: $0.value) }.sorted { $0.label < $1.label }
     }
 
-    private func filtered(_ filter: EstablishmentFilter) -> QueryBuilder<Site> {
-        var query = scoped(Site.query(on: db))
+    private func filtered(_ select: SQLSelectBuilder, _ filter: EstablishmentFilter) -> SQLSelectBuilder {
+        let query = scoped(select.from("sites"))
         if let text = filter.text.map(SearchText.normalize), !text.isEmpty {
-            query = query.filter(\.$searchText ~~ text)
+            query.where("search_text", .like, "%" + text + "%")
         }
-        if let region = filter.region, !region.isEmpty { query = query.filter(\.$regionCode == region) }
-        if let department = filter.department, !department.isEmpty { query = query.filter(\.$departmentCode == department) }
+        if let region = filter.region, !region.isEmpty { query.where("region_code", .equal, region) }
+        if let department = filter.department, !department.isEmpty { query.where("department_code", .equal, department) }
         if let status = filter.status, !status.isEmpty {
-            query = status == "inconnu" ? query.filter(\.$legalStatus == nil) : query.filter(\.$legalStatus == status)
+            if status == "inconnu" { query.where("legal_status", .is, SQLLiteral.null) } else { query.where("legal_status", .equal, status) }
         }
         if let category = filter.category, !category.isEmpty {
-            query = query.group(.or) { $0.filter(\.$aggregateCode == category).filter(\.$categoryCode == category) }
+            query.where { $0.where("aggregate_code", .equal, category).orWhere("category_code", .equal, category) }
         }
         if let holder = filter.holder?.filter({ !$0.isWhitespace }), !holder.isEmpty {
-            query = query.filter(\.$holderFINESS == holder)
+            query.where("holder_finess", .equal, holder)
         }
         return query
     }
 
-    private func scoped(_ query: QueryBuilder<Site>) -> QueryBuilder<Site> {
+    private func sorted(_ query: SQLSelectBuilder, _ sort: EstablishmentSort) -> SQLSelectBuilder {
+        for (column, ascending) in sort.keys {
+            let name = switch column {
+            case .name: "name"
+            case .finess: "finess"
+            case .department: "department_code"
+            case .status: "legal_status"
+            case .holder: "holder_finess"
+            case .city: "city"
+            }
+            query.orderBy(name, ascending ? .ascending : .descending)
+        }
+        return query.orderBy("finess", .ascending)
+    }
+
+    /// The scope as SQL: the one implementation every registry read goes through.
+    private func scoped(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
         switch scope {
         case .all: return query
-        case .none: return query.filter(\.$id == "").filter(\.$id != "")
-        case .regions(let codes): return query.filter(\.$regionCode ~~ Array(codes))
-        case .departments(let codes): return query.filter(\.$departmentCode ~~ Array(codes))
-        case .holders(let codes): return query.filter(\.$holderFINESS ~~ Array(codes))
+        case .none: return query.where(SQLLiteral.boolean(false))
+        case .regions(let codes): return query.where(SQLColumn("region_code"), .in, SQLBind.group(codes.sorted()))
+        case .departments(let codes): return query.where(SQLColumn("department_code"), .in, SQLBind.group(codes.sorted()))
+        case .holders(let codes): return query.where(SQLColumn("holder_finess"), .in, SQLBind.group(codes.sorted()))
         }
     }
 }

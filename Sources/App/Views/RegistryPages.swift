@@ -21,30 +21,30 @@ struct EstablishmentRow: Encodable, Sendable {
     let href: String
     let keyValid: Bool
 
-    init(_ site: Site) {
-        finess = site.id ?? ""
-        legalEntity = site.legalEntityFINESS
+    init(_ site: SiteRow) {
+        finess = site.finess
+        legalEntity = site.legal_entity_finess
         name = site.name
-        category = [site.categoryCode, site.categoryLabel].compactMap { $0 }.joined(separator: " – ")
-        aggregateCategory = site.aggregateLabel ?? ""
-        status = Self.statusLabel(site)
-        holder = site.holderFINESS
-        holderLevel = site.holderFINESS == site.legalEntityFINESS && site.legalEntityFINESS != site.id
+        category = [site.category_code, site.category_label].compactMap { $0 }.joined(separator: " – ")
+        aggregateCategory = site.aggregate_label ?? ""
+        status = Self.statusLabel(site.legal_status)
+        holder = site.holder_finess
+        holderLevel = site.holder_finess == site.legal_entity_finess && site.legal_entity_finess != site.finess
             ? "Entité juridique (EJ)" : "Établissement géographique (ET)"
-        department = site.departmentCode
-        region = site.regionCode ?? ""
+        department = site.department_code
+        region = site.region_code ?? ""
         address = site.address ?? ""
-        postalCode = site.postalCode ?? ""
+        postalCode = site.postal_code ?? ""
         city = site.city ?? ""
         source = site.source
-        sourceDate = site.sourceDate
-        href = SiteURL.establishment(site.id ?? "").path
-        keyValid = site.keyValid
+        sourceDate = site.source_date
+        href = SiteURL.establishment(site.finess).path
+        keyValid = site.key_valid
     }
 
     /// The legal status's French label, « Inconnu » only when no source knows it.
-    static func statusLabel(_ site: Site) -> String {
-        site.legalStatus.flatMap(LegalStatus.init(rawValue:))?.label ?? "Inconnu"
+    static func statusLabel(_ legalStatus: String?) -> String {
+        legalStatus.flatMap(LegalStatus.init(rawValue:))?.label ?? "Inconnu"
     }
 }
 
