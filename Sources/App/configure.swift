@@ -13,7 +13,8 @@ public func configure(_ app: Application) async throws {
     app.fluent.migrationLogLevel = .debug
 
     app.views.use(.leaf)
-    app.leaf.cache.isEnabled = app.environment.isRelease
+    // Templates are parsed once; `CAQES_TEMPLATE_RELOAD=1` re-reads them on every page (editing them).
+    app.leaf.cache.isEnabled = Environment.get("CAQES_TEMPLATE_RELOAD") != "1"
     // Bodies are small everywhere; upload routes stream theirs to disk under their own limit.
     app.routes.defaultMaxBodySize = ByteCount(value: CSRFMiddleware.formBodyLimit)
     app.http.server.configuration.hostname = settings.hostname

@@ -14,6 +14,7 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; 
 trap cleanup EXIT
 "$bin" demo --no-serve >/dev/null
 token=$("$bin" users token --email analyste.hdf@demo.caqes.fr --name bench | tail -n 1)
+if curl -fs "http://127.0.0.1:18090/healthz" >/dev/null 2>&1; then echo "port 18090 is taken" >&2; exit 1; fi
 "$bin" serve >"$work/serve.log" 2>&1 & pid=$!
 base=http://127.0.0.1:18090
 for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.2; done
@@ -23,7 +24,11 @@ curl -fs -o /dev/null -c "$jar" -b "$jar" --data-urlencode "email=analyste.hdf@d
   --data-urlencode "mot_de_passe=Demo-CAQES-2026!" --data-urlencode "_csrf=$csrf" "$base/connexion"
 cookie=$(awk '$6 == "caqes_session" {print "caqes_session=" $7}' "$jar")
 [ -n "$cookie" ] || { echo "login failed" >&2; exit 1; }
-curl -fs -H "Cookie: $cookie" "$base/etablissements" | grep -q "établissement(s)" || { echo "list page not served" >&2; exit 1; }
+if ! curl -fs -H "Cookie: $cookie" "$base/etablissements" | grep -q "établissement(s)"; then
+  echo "list page not served: $(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base/etablissements")" >&2
+  tail -n 20 "$work/serve.log" >&2
+  exit 1
+fi
 
 measure() { # name url [header]
   local out

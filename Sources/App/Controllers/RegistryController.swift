@@ -61,7 +61,7 @@ struct RegistryController: RouteCollection {
             columns: Self.columnHeads(filter),
             pageSizes: [20, 50, 100, 200].map { SelectOption(value: String($0), label: String($0), selected: $0 == page.perPage) },
             sort: filter.sort == .default ? "" : filter.sort.parameter,
-            rows: page.items.map(EstablishmentRow.init),
+            rows: page.items.map(EstablishmentListRow.init),
             total: FrenchFormat.integer(page.total),
             totalCount: page.total,
             text: filter.text ?? "",

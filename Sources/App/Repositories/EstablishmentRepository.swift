@@ -106,25 +106,15 @@ struct EstablishmentRepository {
 
     func list(_ filter: EstablishmentFilter) async throws -> Page<SiteRow> {
         let perPage = Page<SiteRow>.clampPerPage(filter.perPage)
-        struct Counted: Decodable { let total_count: Int }
-        // The page and the total in one statement (a window count); a page past the last is
-        // answered by the last, which needs the total first.
-        var page = max(1, min(filter.page, Int.max / perPage))
-        for _ in 0..<2 {
-            let query = sorted(filtered(sql.select().columns(SiteRow.columns.map { SQLColumn($0) }), filter), filter.sort)
-                .column(SQLAlias(SQLRaw("COUNT(*) OVER ()"), as: SQLIdentifier("total_count")))
-                .limit(perPage).offset((page - 1) * perPage)
-            let rows = try await query.all()
-            if let first = rows.first {
-                let total = try first.decode(model: Counted.self).total_count
-                return Page(items: try rows.map { try $0.decode(model: SiteRow.self) }, total: total, page: page, perPage: perPage)
-            }
-            let total = try await count(filter)
-            let last = Page<SiteRow>.clamp(page, total: total, perPage: perPage)
-            if total == 0 || last == page { return Page(items: [], total: total, page: 1, perPage: perPage) }
-            page = last
-        }
-        return Page(items: [], total: 0, page: 1, perPage: perPage)
+        // The count walks an index of the scope's column; the page walks (scope, name) in order and
+        // stops at its limit (indexes of migration 003). A window count would sort every row.
+        let total = try await count(filter)
+        // A page past the last shows the last: never an offset that overflows or a range that traps.
+        let page = Page<SiteRow>.clamp(filter.page, total: total, perPage: perPage)
+        let items = try await sorted(filtered(sql.select().columns(SiteRow.columns.map { SQLColumn($0) }), filter), filter.sort)
+            .limit(perPage).offset((page - 1) * perPage)
+            .all(decoding: SiteRow.self)
+        return Page(items: items, total: total, page: page, perPage: perPage)
     }
 
     func count(_ filter: EstablishmentFilter) async throws -> Int {

@@ -48,6 +48,30 @@ struct EstablishmentRow: Encodable, Sendable {
     }
 }
 
+/// One line of the list page: only what the table shows (every field is encoded for the template
+/// on every view, so the list carries no more than it displays).
+struct EstablishmentListRow: Encodable, Sendable {
+    let finess: String
+    let href: String
+    let name: String
+    let aggregateCategory: String
+    let status: String
+    let holder: String
+    let department: String
+    let city: String
+
+    init(_ site: SiteRow) {
+        finess = site.finess
+        href = SiteURL.establishment(site.finess).path
+        name = site.name
+        aggregateCategory = site.aggregate_label ?? ""
+        status = EstablishmentRow.statusLabel(site.legal_status)
+        holder = site.holder_finess
+        department = site.department_code
+        city = site.city ?? ""
+    }
+}
+
 struct SelectOption: Encodable, Sendable {
     let value: String
     let label: String
@@ -75,7 +99,7 @@ struct EstablishmentListPage: Encodable {
     let columns: [ColumnHead]
     let pageSizes: [SelectOption]
     let sort: String
-    let rows: [EstablishmentRow]
+    let rows: [EstablishmentListRow]
     let total: String
     let totalCount: Int
     let text: String

@@ -32,6 +32,11 @@ struct CreateJobsAndFiles: AsyncMigration {
         let sql = database as! any SQLDatabase
         try await sql.raw("CREATE INDEX jobs_state_created ON jobs (state, created_at)").run()
         try await sql.raw("CREATE INDEX user_sessions_user ON user_sessions (user_id)").run()
+        // The registry list walks its scope's sites in name order and stops at the page's end.
+        try await sql.create(index: "sites_name_idx").on("sites").column("name").column("finess").run()
+        for column in ["region_code", "department_code", "holder_finess"] {
+            try await sql.create(index: "sites_\(column)_name_idx").on("sites").column(column).column("name").column("finess").run()
+        }
         // Imports remember the regions they touched, for scoped lists.
         try await database.schema("imports").field("regions", .string).update()
         // Accounts that two administrators may edit carry a version (optimistic locking).
