@@ -22,6 +22,8 @@ struct LayoutContext: Encodable {
     let loginHref: String
     let homeHref: String
     let importsHref: String
+    let usersHref: String
+    let auditHref: String
     let attribution: String
 
     init(request: Request, title: String, principal: Principal? = nil, breadcrumbs: [(String, SiteURL?)] = []) {
@@ -45,6 +47,8 @@ struct LayoutContext: Encodable {
         self.loginHref = SiteURL.login(next: nil, expired: false).path
         self.homeHref = SiteURL.home.path
         self.importsHref = SiteURL.imports.path
+        self.usersHref = SiteURL.users.path
+        self.auditHref = SiteURL.audit.path
         self.attribution = DataAttribution.footer
     }
 
