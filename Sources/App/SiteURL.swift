@@ -1,6 +1,8 @@
 import Foundation
+import RoutingKit
 
-/// Every link of the site, built in one place: templates never hand-write paths.
+/// Every link of the site, built in one place from the same path templates that the controllers
+/// register (`Route`): templates never hand-write paths.
 enum SiteURL: Sendable {
     case home
     case login(next: String?, expired: Bool)
@@ -32,36 +34,84 @@ enum SiteURL: Sendable {
 
     var path: String {
         switch self {
-        case .home: return "/"
+        case .home: return Route.home.path()
         case .login(let next, let expired):
             var items: [URLQueryItem] = []
             if let next, next != "/", !AuthController.safeNext(next).isEmpty { items.append(.init(name: "suite", value: next)) }
             if expired { items.append(.init(name: "expiree", value: "1")) }
-            return Self.with("/connexion", items)
-        case .logout: return "/deconnexion"
-        case .password: return "/compte/mot-de-passe"
-        case .tokens: return "/compte/jetons"
-        case .tokenRevoke(let id): return "/compte/jetons/\(id.uuidString.lowercased())/revoquer"
-        case .establishments: return "/etablissements"
-        case .establishment(let finess): return "/etablissements/\(finess)"
-        case .establishmentsCSV: return "/etablissements.csv"
-        case .users: return "/admin/utilisateurs"
-        case .user(let id): return "/admin/utilisateurs/\(id.uuidString.lowercased())"
-        case .userActivation(let id): return "/admin/utilisateurs/\(id.uuidString.lowercased())/activation"
-        case .audit: return "/admin/journal"
-        case .imports: return "/admin/imports"
-        case .importRun(let id): return "/admin/imports/\(id.uuidString.lowercased())"
-        case .importMapping(let id): return "/admin/imports/\(id.uuidString.lowercased())/correspondance"
-        case .importConfirm(let id): return "/admin/imports/\(id.uuidString.lowercased())/confirmer"
-        case .importErrors(let id): return "/admin/imports/\(id.uuidString.lowercased())/erreurs.csv"
-        case .importUpload(let csrf): return Self.with("/admin/imports", [.init(name: "_csrf", value: csrf)])
-        case .apiImport(let id): return "/api/v1/imports/\(id.uuidString.lowercased())"
-        case .apiEstablishments: return "/api/v1/establishments"
-        case .apiEstablishment(let finess): return "/api/v1/establishments/\(finess)"
-        case .openAPI: return "/api/v1/openapi.yaml"
-        case .healthz: return "/healthz"
-        case .readyz: return "/readyz"
-        case .metrics: return "/metrics"
+            return Self.with(Route.login.path(), items)
+        case .logout: return Route.logout.path()
+        case .password: return Route.password.path()
+        case .tokens: return Route.tokens.path()
+        case .tokenRevoke(let id): return Route.tokenRevoke.path(id.lowercased)
+        case .establishments: return Route.establishments.path()
+        case .establishment(let finess): return Route.establishment.path(finess)
+        case .establishmentsCSV: return Route.establishmentsCSV.path()
+        case .users: return Route.users.path()
+        case .user(let id): return Route.users.path() + "/" + id.lowercased
+        case .userActivation(let id): return Route.userActivation.path(id.lowercased)
+        case .audit: return Route.audit.path()
+        case .imports: return Route.imports.path()
+        case .importRun(let id): return Route.importRun.path(id.lowercased)
+        case .importMapping(let id): return Route.importMapping.path(id.lowercased)
+        case .importConfirm(let id): return Route.importConfirm.path(id.lowercased)
+        case .importErrors(let id): return Route.importErrors.path(id.lowercased)
+        case .importUpload(let csrf): return Self.with(Route.imports.path(), [.init(name: "_csrf", value: csrf)])
+        case .apiImport(let id): return Route.apiImport.path(id.lowercased)
+        case .apiEstablishments: return Route.apiEstablishments.path()
+        case .apiEstablishment(let finess): return Route.apiEstablishment.path(finess)
+        case .openAPI: return Route.openAPI.path()
+        case .healthz: return Route.healthz.path()
+        case .readyz: return Route.readyz.path()
+        case .metrics: return Route.metrics.path()
+        }
+    }
+
+    /// Every route's path template: controllers register these, links render them, so a path is
+    /// written once. `:name` marks a parameter.
+    enum Route: String, CaseIterable, Sendable {
+        case home = "/"
+        case login = "/connexion"
+        case logout = "/deconnexion"
+        case password = "/compte/mot-de-passe"
+        case tokens = "/compte/jetons"
+        case tokenRevoke = "/compte/jetons/:id/revoquer"
+        case establishments = "/etablissements"
+        case establishmentsCSV = "/etablissements.csv"
+        case establishment = "/etablissements/:finess"
+        case users = "/admin/utilisateurs"
+        case userActivation = "/admin/utilisateurs/:id/activation"
+        case audit = "/admin/journal"
+        case imports = "/admin/imports"
+        case importRun = "/admin/imports/:id"
+        case importMapping = "/admin/imports/:id/correspondance"
+        case importConfirm = "/admin/imports/:id/confirmer"
+        case importErrors = "/admin/imports/:id/erreurs.csv"
+        case apiEstablishments = "/api/v1/establishments"
+        case apiEstablishment = "/api/v1/establishments/:finess"
+        /// The same resources under their French names (D29).
+        case apiEtablissements = "/api/v1/etablissements"
+        case apiEtablissement = "/api/v1/etablissements/:finess"
+        case apiImports = "/api/v1/imports"
+        case apiImport = "/api/v1/imports/:id"
+        case openAPI = "/api/v1/openapi.yaml"
+        case healthz = "/healthz"
+        case readyz = "/readyz"
+        case metrics = "/metrics"
+
+        /// For registration: `routes.get(SiteURL.Route.imports.components, use: …)`.
+        var components: [PathComponent] {
+            rawValue.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
+        }
+
+        /// The path with its parameters filled in, in order.
+        func path(_ values: String...) -> String {
+            var remaining = values[...]
+            let parts = rawValue.split(separator: "/").map { part -> String in
+                guard part.hasPrefix(":"), let value = remaining.popFirst() else { return String(part) }
+                return value
+            }
+            return "/" + parts.joined(separator: "/")
         }
     }
 
@@ -72,4 +122,8 @@ enum SiteURL: Sendable {
         components.queryItems = items
         return components.string ?? path
     }
+}
+
+private extension UUID {
+    var lowercased: String { uuidString.lowercased() }
 }

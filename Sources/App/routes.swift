@@ -4,13 +4,14 @@ import Vapor
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
 
-    let api = app.grouped("api", "v1")
+    // API routes carry their full path (/api/v1/…) in SiteURL.Route.
+    let api = app
     try api.register(collection: EstablishmentAPIController())
     try api.register(collection: ImportAPIController())
 
     // Pages: browser sessions + CSRF on every form. The API above never reads a cookie.
     let site = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
-    site.get { req async throws -> Response in
+    site.get(SiteURL.Route.home.components) { req async throws -> Response in
         guard try await req.principal() != nil else {
             return req.redirect(to: SiteURL.login(next: nil, expired: false).path)
         }

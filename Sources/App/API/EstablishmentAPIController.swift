@@ -4,13 +4,13 @@ import Vapor
 /// `GET /api/v1/establishments` and `/api/v1/establishments/{finess}`, bearer token, scoped.
 struct EstablishmentAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("openapi.yaml", use: openAPI)
+        routes.get(SiteURL.Route.openAPI.components, use: openAPI)
         let secured = routes.grouped(APITokenAuthenticator(), AccessGuard(family: .registryAPI, api: true))
-        secured.get("establishments", use: list)
-        secured.get("establishments", ":finess", use: detail)
+        secured.get(SiteURL.Route.apiEstablishments.components, use: list)
+        secured.get(SiteURL.Route.apiEstablishment.components, use: detail)
         // The same resources under their French names (D29).
-        secured.get("etablissements", use: list)
-        secured.get("etablissements", ":finess", use: detail)
+        secured.get(SiteURL.Route.apiEtablissements.components, use: list)
+        secured.get(SiteURL.Route.apiEtablissement.components, use: detail)
     }
 
     @Sendable

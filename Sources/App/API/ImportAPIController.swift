@@ -7,8 +7,8 @@ struct ImportAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let secured = routes.grouped(APITokenAuthenticator(), AccessGuard(family: .dataImports, api: true))
         // Streamed: the token and the role are checked before any byte of the file is read.
-        secured.on(.POST, "imports", body: .stream, use: create)
-        secured.get("imports", ":id", use: show)
+        secured.on(.POST, SiteURL.Route.apiImports.components, body: .stream, use: create)
+        secured.get(SiteURL.Route.apiImport.components, use: show)
     }
 
     struct ImportDTO: Content {

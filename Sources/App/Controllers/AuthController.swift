@@ -4,12 +4,12 @@ import Vapor
 /// Login, logout and password change pages.
 struct AuthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("connexion", use: loginPage)
-        routes.post("connexion", use: login)
-        routes.post("deconnexion", use: logout)
+        routes.get(SiteURL.Route.login.components, use: loginPage)
+        routes.post(SiteURL.Route.login.components, use: login)
+        routes.post(SiteURL.Route.logout.components, use: logout)
         let account = routes.grouped(AccessGuard(family: .account, api: false))
-        account.get("compte", "mot-de-passe", use: passwordPage)
-        account.post("compte", "mot-de-passe", use: changePassword)
+        account.get(SiteURL.Route.password.components, use: passwordPage)
+        account.post(SiteURL.Route.password.components, use: changePassword)
     }
 
     struct LoginPage: Encodable {

@@ -5,9 +5,9 @@ import Vapor
 /// Operations endpoints: alive, ready (the database answers), metrics (Prometheus text).
 struct HealthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("healthz") { _ in HealthStatus(statut: "ok") }
-        routes.get("readyz", use: ready)
-        routes.get("metrics", use: metrics)
+        routes.get(SiteURL.Route.healthz.components) { _ in HealthStatus(statut: "ok") }
+        routes.get(SiteURL.Route.readyz.components, use: ready)
+        routes.get(SiteURL.Route.metrics.components, use: metrics)
     }
 
     struct HealthStatus: Content { let statut: String }

@@ -8,14 +8,14 @@ import Vapor
 struct ImportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let imports = routes.grouped(AccessGuard(family: .dataImports, api: false))
-        imports.get("admin", "imports", use: list)
+        imports.get(SiteURL.Route.imports.components, use: list)
         // Streamed: CSRF (in the address) and access are checked before any byte of the file is read.
-        imports.on(.POST, "admin", "imports", body: .stream, use: upload)
-        imports.get("admin", "imports", ":id", use: show)
-        imports.post("admin", "imports", ":id", "confirmer", use: confirm)
-        imports.get("admin", "imports", ":id", "correspondance", use: mappingPage)
-        imports.post("admin", "imports", ":id", "correspondance", use: submitMapping)
-        imports.get("admin", "imports", ":id", "erreurs.csv", use: errorsCSV)
+        imports.on(.POST, SiteURL.Route.imports.components, body: .stream, use: upload)
+        imports.get(SiteURL.Route.importRun.components, use: show)
+        imports.post(SiteURL.Route.importConfirm.components, use: confirm)
+        imports.get(SiteURL.Route.importMapping.components, use: mappingPage)
+        imports.post(SiteURL.Route.importMapping.components, use: submitMapping)
+        imports.get(SiteURL.Route.importErrors.components, use: errorsCSV)
     }
 
     struct RunRow: Encodable {

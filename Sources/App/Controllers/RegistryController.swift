@@ -6,9 +6,9 @@ import Vapor
 struct RegistryController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let registry = routes.grouped(AccessGuard(family: .registry, api: false))
-        registry.get("etablissements", use: list)
-        registry.get("etablissements.csv", use: exportCSV)
-        registry.get("etablissements", ":finess", use: detail)
+        registry.get(SiteURL.Route.establishments.components, use: list)
+        registry.get(SiteURL.Route.establishmentsCSV.components, use: exportCSV)
+        registry.get(SiteURL.Route.establishment.components, use: detail)
     }
 
     /// The list's filters from the query string. Numbers out of range are clamped (a page past

@@ -5,9 +5,9 @@ import Vapor
 struct TokenController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let account = routes.grouped(AccessGuard(family: .account, api: false))
-        account.get("compte", "jetons", use: page)
-        account.post("compte", "jetons", use: create)
-        account.post("compte", "jetons", ":id", "revoquer", use: revoke)
+        account.get(SiteURL.Route.tokens.components, use: page)
+        account.post(SiteURL.Route.tokens.components, use: create)
+        account.post(SiteURL.Route.tokenRevoke.components, use: revoke)
     }
 
     struct TokenRow: Encodable {

@@ -6,9 +6,9 @@ import Vapor
 struct UserAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.grouped(AccessGuard(family: .users, api: false))
-        admin.get("admin", "utilisateurs", use: list)
-        admin.post("admin", "utilisateurs", use: create)
-        admin.post("admin", "utilisateurs", ":id", "activation", use: toggle)
+        admin.get(SiteURL.Route.users.components, use: list)
+        admin.post(SiteURL.Route.users.components, use: create)
+        admin.post(SiteURL.Route.userActivation.components, use: toggle)
     }
 
     struct UserRow: Encodable {

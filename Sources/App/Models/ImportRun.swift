@@ -33,6 +33,21 @@ final class ImportRun: Model, @unchecked Sendable {
     @OptionalField(key: "finished_at") var finishedAt: Date?
 
     init() {}
+
+    /// The one set-up of an import record: who, which file, when; counters at zero, running.
+    init(id: UUID, kind: ImportKind, fileName: String, sha256: String, size: Int, actor: AuditActor, at date: Date) {
+        self.id = id
+        self.kind = kind.rawValue
+        self.fileName = fileName
+        self.fileSHA256 = sha256
+        self.fileSize = size
+        self.actorID = actor.id
+        self.actorLabel = actor.label
+        self.status = ImportStatus.running.rawValue
+        self.rowsTotal = 0; self.rowsDone = 0
+        self.createdCount = 0; self.updatedCount = 0; self.unchangedCount = 0; self.errorCount = 0
+        self.startedAt = date
+    }
 }
 
 /// One rejected row of an import.

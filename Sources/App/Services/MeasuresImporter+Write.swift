@@ -80,25 +80,15 @@ extension MeasuresImporter {
 
     static func importRun(report: MeasuresImportReport, kind: ImportKind, fileName: String, sha: String, size: Int,
                           actor: AuditActor, id: UUID, at date: Date) -> ImportRun {
-        let run = ImportRun()
-        run.id = id
-        run.kind = kind.rawValue
-        run.fileName = fileName
-        run.fileSHA256 = sha
-        run.fileSize = size
-        run.actorID = actor.id
-        run.actorLabel = actor.label
+        let run = ImportRun(id: id, kind: kind, fileName: fileName, sha256: sha, size: size, actor: actor, at: date)
         run.rowsTotal = report.rows
         run.rowsDone = report.rows
-        run.createdCount = 0; run.updatedCount = 0; run.unchangedCount = 0; run.errorCount = 0
         run.skippedCount = report.skipped.count
         run.dialect = report.dialect
         run.source = report.source
         run.years = report.years.map(String.init).joined(separator: ",")
-        run.startedAt = date
         run.finishedAt = date
         run.regions = report.regions.sorted().joined(separator: ",")
-        run.status = ImportStatus.running.rawValue
         var message: [String] = []
         if !report.skipped.isEmpty { message.append("\(report.skipped.count) ligne(s) ignorée(s) (établissements absents du registre, cellules masquées ou invalides)") }
         if !report.notes.isEmpty { message.append("\(report.notes.count) remarque(s) : ligne « Total » ou doublon identique, laissés de côté") }

@@ -50,18 +50,7 @@ struct RegistryImporter {
              importID: UUID = UUID()) async throws -> ImportReport {
         let started = clock.now()
         let (sha, size) = try FileDigest.sha256(path: path)
-        let run = ImportRun()
-        run.id = importID
-        run.kind = kind.rawValue
-        run.fileName = fileName
-        run.fileSHA256 = sha
-        run.fileSize = size
-        run.actorID = actor.id
-        run.actorLabel = actor.label
-        run.status = ImportStatus.running.rawValue
-        run.rowsTotal = 0; run.rowsDone = 0; run.createdCount = 0; run.updatedCount = 0; run.unchangedCount = 0
-        run.errorCount = 0
-        run.startedAt = started
+        let run = ImportRun(id: importID, kind: kind, fileName: fileName, sha256: sha, size: size, actor: actor, at: started)
         try await run.create(on: db)
         do {
             var report = try await perform(kind: kind, path: path, fileName: fileName, actor: actor,
