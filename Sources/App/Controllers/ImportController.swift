@@ -112,7 +112,7 @@ struct ImportController: RouteCollection {
             moreProblems: max(0, total - problems.count) + (run == nil ? max(0, (preview?.problemCount ?? 0) - (preview?.problems.count ?? 0)) : 0),
             errorsHref: SiteURL.importErrors(id).path,
             preview: run == nil ? preview?.preview ?? [] : [],
-            previewSummary: run == nil ? preview.map { (awaiting ? "Aperçu : " : "") + $0.summary } : nil,
+            previewSummary: run == nil ? preview.map(\.summary) : nil,
             canConfirm: awaiting && found?.0.actorID == principal.userID && (preview.map { !$0.refused && $0.stored > 0 } ?? false),
             confirmHref: SiteURL.importConfirm(id).path,
             skipped: preview?.skipped ?? [],

@@ -69,7 +69,7 @@ struct LayoutContext: Encodable {
 
 /// Data sources shown in the page footer and README (Licence Ouverte 2.0 requires attribution).
 enum DataAttribution {
-    static let footer = "Sources : FINESS, extraction du 08/01/2021, DREES / ANS ; statuts juridiques : DREES, SAE 2022 ; départements et régions : INSEE, COG 2024. Licence Ouverte / Open Licence Etalab 2.0."
+    static let footer = "Sources : FINESS, extraction du 08/01/2021, DREES / ANS ; statuts juridiques : DREES, SAE 2022 ; mesures de démonstration : DREES, SAE 2022–2023 ; ATIH, Hospi Diag 2022 ; Assurance Maladie, Open PHMEV 2024 ; départements et régions : INSEE, COG 2024. Licence Ouverte / Open Licence Etalab 2.0."
 }
 
 extension Application {
