@@ -14,7 +14,7 @@ public func configure(_ app: Application) async throws {
 
     app.views.use(.leaf)
     // Templates are parsed once; `CAQES_TEMPLATE_RELOAD=1` re-reads them on every page (editing them).
-    app.leaf.cache.isEnabled = Environment.get("CAQES_TEMPLATE_RELOAD") != "1"
+    app.leaf.cache = TemplateCache(enabled: Environment.get("CAQES_TEMPLATE_RELOAD") != "1")
     // Bodies are small everywhere; upload routes stream theirs to disk under their own limit.
     app.routes.defaultMaxBodySize = ByteCount(value: CSRFMiddleware.formBodyLimit)
     app.http.server.configuration.hostname = settings.hostname
