@@ -1,5 +1,5 @@
 import Foundation
-import RoutingKit
+import Vapor
 
 /// Every link of the site, built in one place from the same path templates that the controllers
 /// register (`Route`): templates never hand-write paths.

@@ -32,7 +32,7 @@ public func configure(_ app: Application) async throws {
     app.jobWorker = JobWorker(app: app)
     app.referenceCache = ReferenceCache()
     app.lifecycle.use(JobWorkerLifecycle(poll: app.runsAsServer && app.environment != .testing))
-    app.caqesDummyPasswordHash = try Passwords.hash([UInt8].random(count: 16).base64URLEncoded, app: app)
+    app.prepareDummyPasswordHash()
 
     try routes(app)
     registerCommands(app)

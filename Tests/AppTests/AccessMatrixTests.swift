@@ -72,6 +72,42 @@ struct AccessMatrixTests {
         }
     }
 
+    @Test("import routes: every role × every route × an import of region 11 — 403 without the family, 404 out of scope", arguments: accounts)
+    func importRoutes(account: Account) async throws {
+        try await withApp { app in
+            try await loadDemoRegistry(app)
+            try await createUser(app, "ars11@test.caqes.fr", .arsAnalyst, scope: ["11"])
+            try await createUser(app, account.email, account.role, scope: account.scope)
+            // A preview of region 11 (AGEPS AP-HP, Paris), waiting for its author's confirmation.
+            let owner = try await bearerHeaders(app, "ars11@test.caqes.fr")
+            let (multipart, body) = multipartBody(fields: [("type", "mesures"), ("apercu", "oui")],
+                                                  file: "finess;mesure;annee;valeur\n750000341;hf_stays;2023;42\n")
+            var headers = owner
+            for (name, value) in multipart { headers.replaceOrAdd(name: name, value: value) }
+            let created = try await app.testing().sendRequest(.POST, "/api/v1/imports", headers: headers, body: body)
+            let id = try created.content.decode(ImportAPIController.ImportDTO.self).id
+            #expect(try await waitForJob(app, id).state == JobState.awaitingConfirmation.rawValue)
+
+            let importers: Set<Role> = [.admin, .arsAnalyst]
+            // Admins see every import; an analyst of 32 does not see this one; others lack the family.
+            let seen: HTTPStatus = account.role == .admin ? .ok : (importers.contains(account.role) ? .notFound : .forbidden)
+            var browser = Browser(app)
+            try await browser.login(account.email)
+            try await browser.get("/admin/imports")
+            for path in [SiteURL.importRun(id).path, SiteURL.importRun(id).path + "?ligne=2", SiteURL.importErrors(id).path] {
+                let expected: HTTPStatus = path.hasSuffix("erreurs.csv") && account.role == .admin ? .notFound : seen
+                #expect(try await browser.get(path).status == expected, "\(path) for \(account.role)")
+            }
+            // Only the author confirms a preview or fills its mapping step; for others it does not exist.
+            let notMine: HTTPStatus = importers.contains(account.role) ? .notFound : .forbidden
+            #expect(try await browser.get(SiteURL.importMapping(id).path).status == notMine, "mapping for \(account.role)")
+            #expect(try await browser.post(SiteURL.importConfirm(id).path, form: [:]).status == notMine, "confirm for \(account.role)")
+            let api = try await app.testing().sendRequest(.GET, SiteURL.apiImport(id).path, headers: try await bearerHeaders(app, account.email))
+            #expect(api.status == seen, "API for \(account.role)")
+            #expect(try await Job.find(id, on: app.db)?.state == JobState.awaitingConfirmation.rawValue)
+        }
+    }
+
     @Test("an ARS user of region 32 sees nothing of region 11, in pages, export and API")
     func regionScope() async throws {
         try await withApp { app in

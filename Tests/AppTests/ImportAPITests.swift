@@ -8,12 +8,7 @@ import VaporTesting
 @Suite("API des imports")
 struct ImportAPITests {
     static func token(_ app: Application, _ email: String) async throws -> HTTPHeaders {
-        let user = try #require(try await User.query(on: app.db).filter(\.$email == email).first())
-        let token = TokenHasher.generate()
-        try await APIToken(userID: user.id!, name: "t", tokenHash: TokenHasher.hash(token), prefix: "p").create(on: app.db)
-        var headers = HTTPHeaders()
-        headers.bearerAuthorization = BearerAuthorization(token: token)
-        return headers
+        try await bearerHeaders(app, email)
     }
 
     static func post(_ app: Application, _ headers: HTTPHeaders, fields: [(String, String)], file: String) async throws -> TestingHTTPResponse {

@@ -11,12 +11,7 @@ import VaporTesting
 @Suite("Périmètre des imports et des mesures")
 struct ImportScopeTests {
     static func bearer(_ app: Application, _ email: String) async throws -> HTTPHeaders {
-        let user = try #require(try await User.query(on: app.db).filter(\.$email == email).first())
-        let token = TokenHasher.generate()
-        try await APIToken(userID: user.id!, name: "t", tokenHash: TokenHasher.hash(token), prefix: "p").create(on: app.db)
-        var headers = HTTPHeaders()
-        headers.bearerAuthorization = BearerAuthorization(token: token)
-        return headers
+        try await bearerHeaders(app, email)
     }
 
     static func postImport(_ app: Application, _ headers: HTTPHeaders, _ file: String, fields: [(String, String)] = [("type", "mesures")]) async throws -> UUID {

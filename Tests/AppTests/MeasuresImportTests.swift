@@ -189,7 +189,7 @@ struct MeasuresImportTests {
         }
     }
 
-    @Test("ScanSanté through a saved mapping: thousands with spaces, « 1 à 10 » kept masked, the « Total » line noted; duplicated rows refuse a file")
+    @Test("ScanSanté through a saved mapping: thousands with spaces, « 1 à 10 » kept masked, the « Total » line and identical duplicated rows noted")
     func scanSante() async throws {
         try await withApp { app in
             try await Self.hospitalRegistry(app)

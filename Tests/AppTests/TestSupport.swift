@@ -201,3 +201,13 @@ func multipartBody(fields: [(String, String)], fileName: String = "fichier.csv",
     body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"\(fileName)\"\r\nContent-Type: text/csv\r\n\r\n\(file)\r\n--\(boundary)--\r\n"
     return (headers, ByteBuffer(string: body))
 }
+
+/// `Authorization: Bearer …` for a new API token of the user with this e-mail.
+func bearerHeaders(_ app: Application, _ email: String) async throws -> HTTPHeaders {
+    let user = try #require(try await User.query(on: app.db).filter(\.$email == email.lowercased()).first())
+    let token = TokenHasher.generate()
+    try await APIToken(userID: user.id!, name: "t", tokenHash: TokenHasher.hash(token), prefix: "p").create(on: app.db)
+    var headers = HTTPHeaders()
+    headers.bearerAuthorization = BearerAuthorization(token: token)
+    return headers
+}

@@ -9,7 +9,7 @@ final class WebSession: @unchecked Sendable {
     static let cookieName = "caqes_session"
     /// Anonymous forms (the login form) use a double-submit token: this cookie and the form field.
     static let anonymousCSRFCookie = "caqes_csrf"
-    /// Idle time after which a session ends (D: 8 hours, as the first release).
+    /// Idle time after which a session ends: 8 hours, as in the first release.
     static let idleLifetime: TimeInterval = 8 * 60 * 60
     /// The idle clock is written at most this often, not on every request.
     static let touchInterval: TimeInterval = 60

@@ -79,8 +79,10 @@ struct ImportUpload: Sendable {
         }
         if let source = source?.trimmingCharacters(in: .whitespaces), !source.isEmpty { payload.source = String(source.prefix(80)) }
         let now = req.now
+        let path = req.application.fileStore.path(for: sha)
+        // Reading the header may open a whole workbook: on its own thread, not the event loop.
         if allowMappingStep, kind == .measures, payload.mapping == nil,
-           let header = try? FileHeader.read(path: req.application.fileStore.path(for: sha)), !header.isLongFormat {
+           let header = try? await RegistryImporter.offload({ try FileHeader.read(path: path) }), !header.isLongFormat {
             payload.header = header
             let job = try await JobQueue.enqueue(kind: JobRunner.importKind, payload: payload, state: .awaitingMapping,
                                                  actor: principal.auditActor, fileSHA256: sha, at: now, on: req.db)

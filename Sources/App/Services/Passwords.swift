@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Vapor
 import Fluent
 
@@ -39,14 +40,29 @@ extension Passwords {
     }
 }
 
-extension Application {
-    private struct DummyHashKey: StorageKey { typealias Value = String }
+/// A bcrypt hash of a random password, made on first use (not at start-up: every command
+/// configures the application, and most never check a password).
+final class DummyPasswordHash: Sendable {
+    private let hash = NIOLockedValueBox<String?>(nil)
 
-    /// A bcrypt hash of a random password, at the configured cost, made once at start-up.
-    var caqesDummyPasswordHash: String {
-        get { storage[DummyHashKey.self] ?? "" }
-        set { storage[DummyHashKey.self] = newValue }
+    func get(app: Application) -> String {
+        hash.withLockedValue { stored in
+            if let stored { return stored }
+            let made = (try? Passwords.hash([UInt8].random(count: 16).base64URLEncoded, app: app)) ?? ""
+            stored = made
+            return made
+        }
     }
+}
+
+extension Application {
+    private struct DummyHashKey: StorageKey { typealias Value = DummyPasswordHash }
+
+    /// A bcrypt hash of a random password, at the configured cost.
+    var caqesDummyPasswordHash: String { storage[DummyHashKey.self]?.get(app: self) ?? "" }
+
+    /// Made at configure time, filled on first use.
+    func prepareDummyPasswordHash() { storage[DummyHashKey.self] = DummyPasswordHash() }
 }
 
 /// Ends what a credential change must end: the user's other browser sessions and API tokens.

@@ -31,6 +31,8 @@ enum UploadReceiver {
             var fields: [String: String] = [:]
             var file: IncomingFile?
             var fileName: String?
+            /// File bytes parsed but not yet written: written off the event loop after each chunk.
+            var pending = ByteBuffer()
             var error: (any Error)?
             var inFile = false
         }
@@ -48,7 +50,7 @@ enum UploadReceiver {
                         state.fileName = filename
                     }
                     state.inFile = true
-                    try buffer.withUnsafeReadableBytes { try state.file?.write($0) }
+                    state.pending.writeBuffer(&buffer)
                 } catch { state.error = error }
             } else {
                 guard state.field.readableBytes + buffer.readableBytes <= Self.maxFieldBytes else {
@@ -72,9 +74,16 @@ enum UploadReceiver {
             state.inFile = false
         }
         do {
+            let threadPool = req.application.threadPool
             for try await chunk in req.body {
                 try parser.execute(chunk)
                 if let error = state.error { throw error }
+                // Disk writes and hashing run on the thread pool, never on the event loop.
+                if let file = state.file, state.pending.readableBytes > 0 {
+                    let bytes = state.pending
+                    state.pending = ByteBuffer()
+                    try await threadPool.runIfActive { try bytes.withUnsafeReadableBytes { try file.write($0) } }
+                }
             }
         } catch {
             state.file?.discard()
