@@ -39,7 +39,7 @@ struct AnalystCommandTests {
         #expect(n1[2] == "30000,00" && n1[3] == "30 %" && n1[4] == "9000,00")
         let n2 = try #require(rows.first { $0[0] == "010000024" && $0[1] == "N2" })
         #expect(n2[4] == "3000,00")
-        #expect(n2[5].contains("3 000,00"))
+        #expect(n2[5].contains("3\u{202F}000,00"))
         let rose = try #require(rows.first { $0[0] == "010000032" && $0[1] == "N2" })
         #expect(rose[2] == "0,00" && rose[4] == "0,00")
         let missing = try #require(rows.first { $0[0] == "010000032" && $0[1] == "N1" })

@@ -24,7 +24,9 @@ curl -fs -o /dev/null -c "$jar" -b "$jar" --data-urlencode "email=analyste.hdf@d
   --data-urlencode "mot_de_passe=Demo-CAQES-2026!" --data-urlencode "_csrf=$csrf" "$base/connexion"
 cookie=$(awk '$6 == "caqes_session" {print "caqes_session=" $7}' "$jar")
 [ -n "$cookie" ] || { echo "login failed" >&2; exit 1; }
-if ! curl -fs -H "Cookie: $cookie" "$base/etablissements" | grep -q "établissement(s)"; then
+# The page is read whole before grep: `curl | grep -q` fails under pipefail when grep stops early.
+page=$(curl -fs -H "Cookie: $cookie" "$base/etablissements" || true)
+if ! grep -q "établissement(s)" <<<"$page"; then
   echo "list page not served: $(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base/etablissements")" >&2
   tail -n 20 "$work/serve.log" >&2
   exit 1

@@ -68,7 +68,25 @@ struct Page<Item> {
 
 /// A site as the pages and the API read it: a plain row, decoded without building a Fluent model
 /// (whose per-row reflection dominated the list's cost under load, see bench/README.md).
-struct SiteRow: Decodable, Sendable {
+/// A row type read from `sites` names the columns it decodes, so a list reads no more than it shows.
+protocol SiteColumns: Decodable, Sendable {
+    static var columns: [String] { get }
+}
+
+/// The columns the registry list page shows (fewer columns decoded per row than `SiteRow`).
+struct SiteListRow: SiteColumns {
+    let finess: String
+    let name: String
+    let aggregate_label: String?
+    let legal_status: String?
+    let holder_finess: String
+    let department_code: String
+    let city: String?
+
+    static let columns = ["finess", "name", "aggregate_label", "legal_status", "holder_finess", "department_code", "city"]
+}
+
+struct SiteRow: SiteColumns {
     let finess: String
     let legal_entity_finess: String
     let name: String
@@ -104,16 +122,16 @@ struct EstablishmentRepository {
 
     private var sql: any SQLDatabase { db as! any SQLDatabase }
 
-    func list(_ filter: EstablishmentFilter) async throws -> Page<SiteRow> {
-        let perPage = Page<SiteRow>.clampPerPage(filter.perPage)
+    func list<Row: SiteColumns>(_ filter: EstablishmentFilter, as row: Row.Type = SiteRow.self) async throws -> Page<Row> {
+        let perPage = Page<Row>.clampPerPage(filter.perPage)
         // The count walks an index of the scope's column; the page walks (scope, name) in order and
         // stops at its limit (indexes of migration 003). A window count would sort every row.
         let total = try await count(filter)
         // A page past the last shows the last: never an offset that overflows or a range that traps.
-        let page = Page<SiteRow>.clamp(filter.page, total: total, perPage: perPage)
-        let items = try await sorted(filtered(sql.select().columns(SiteRow.columns.map { SQLColumn($0) }), filter), filter.sort)
+        let page = Page<Row>.clamp(filter.page, total: total, perPage: perPage)
+        let items = try await sorted(filtered(sql.select().columns(Row.columns.map { SQLColumn($0) }), filter), filter.sort)
             .limit(perPage).offset((page - 1) * perPage)
-            .all(decoding: SiteRow.self)
+            .all(decoding: Row.self)
         return Page(items: items, total: total, page: page, perPage: perPage)
     }
 

@@ -1,3 +1,4 @@
+import CAQESCore
 import Foundation
 
 /// French formats for dates and numbers shown to users (D22): 31/12/2026, 14:05, 1 234.
@@ -14,15 +15,8 @@ enum FrenchFormat {
         return String(format: "%02d h %02d", c.hour!, c.minute!)
     }
 
-    static func integer(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var out = ""
-        for (index, char) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append("\u{202F}") }
-            out.append(char)
-        }
-        return value < 0 ? "-" + out : out
-    }
+    /// `1 234` (CAQESCore's FrenchNumberFormat, the one number writer).
+    static func integer(_ value: Int) -> String { FrenchNumberFormat.integer(value) }
 
     private static func components(_ date: Date) -> DateComponents {
         var calendar = Calendar(identifier: .gregorian)

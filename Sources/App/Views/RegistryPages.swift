@@ -60,7 +60,7 @@ struct EstablishmentListRow: Encodable, Sendable {
     let department: String
     let city: String
 
-    init(_ site: SiteRow) {
+    init(_ site: SiteListRow) {
         finess = site.finess
         href = SiteURL.establishment(site.finess).path
         name = site.name

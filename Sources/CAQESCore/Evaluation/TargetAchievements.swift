@@ -168,7 +168,7 @@ public enum TargetAchievements {
     /// (display only: the comparison used every digit, D27).
     private static func display(_ value: FormulaValue, asPercent: Bool) -> String {
         guard case .number(let n) = value else { return RegionalTargets.render(value) }
-        if asPercent { return Money.format(number: DecimalRounding.halfAwayFromZero(n * 100, places: 2), decimals: nil) + " %" }
-        return Money.format(number: DecimalRounding.halfAwayFromZero(n, places: 2), decimals: nil)
+        if asPercent { return FrenchNumberFormat.decimal(DecimalRounding.halfAwayFromZero(n * 100, places: 2)) + " %" }
+        return FrenchNumberFormat.decimal(DecimalRounding.halfAwayFromZero(n, places: 2))
     }
 }

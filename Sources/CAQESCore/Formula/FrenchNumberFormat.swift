@@ -1,11 +1,66 @@
 import Foundation
 
-/// Renders formula values the French way for explanations: `1 234,56`, `30 %`, `vrai`, `B`.
+/// The one French number writer (D22): digits grouped by three with a narrow no-break space
+/// (U+202F, « 1 234 567 »), a decimal comma, amounts to the cent followed by « € ». Formula
+/// explanations, amounts, traces, pages and documents all write numbers through it; CSV amount
+/// columns stay ungrouped so spreadsheets read them as numbers.
+///
+/// It also renders formula values for explanations: `1 234,56`, `30 %`, `vrai`, `B`.
 ///
 /// Inputs (measures, parameters, literals) are shown exactly as given; computed values with two
 /// to four decimals (`9 000,00`, `0,6049`), rounded half away from zero for display only.
-/// Thousands are grouped with a plain space so CSV exports and tests stay byte-stable.
-enum FrenchNumberFormat {
+public enum FrenchNumberFormat {
+    /// U+202F NARROW NO-BREAK SPACE, between groups of three digits.
+    public static let groupSeparator = "\u{202F}"
+    static let groupSeparatorUTF8: [UInt8] = Array("\u{202F}".utf8)
+
+    /// `1 234` for 1234; `-12 345` for -12345.
+    public static func integer(_ value: Int) -> String {
+        let magnitude = String(value.magnitude)
+        return (value < 0 ? "-" : "") + grouped(magnitude)
+    }
+
+    /// `1 234 567,89 €`: rounded to the cent half away from zero (D7), two decimals.
+    public static func euros(_ amount: Decimal) -> String {
+        decimal(Money.roundToCent(amount), minimumFractionDigits: 2) + " €"
+    }
+
+    /// `12,5 %` for 0.125: the rate × 100, written exactly (no rounding, no trailing zeros).
+    public static func percent(_ rate: Decimal) -> String {
+        decimal(rate * 100, minimumFractionDigits: 0) + " %"
+    }
+
+    /// A decimal written exactly as it is held, grouped, with a decimal comma and at least
+    /// `minimumFractionDigits` decimals (`0,5`, `9 000,00`).
+    public static func decimal(_ value: Decimal, minimumFractionDigits: Int = 0) -> String {
+        var text = value.description
+        let negative = text.hasPrefix("-")
+        if negative { text.removeFirst() }
+        let parts = text.split(separator: ".", maxSplits: 1)
+        let integer = parts.first.map(String.init) ?? "0"
+        var fraction = parts.count > 1 ? String(parts[1]) : ""
+        while fraction.count < minimumFractionDigits { fraction.append("0") }
+        let isZero = integer.allSatisfy { $0 == "0" } && fraction.allSatisfy { $0 == "0" }
+        return (negative && !isZero ? "-" : "") + grouped(integer) + (fraction.isEmpty ? "" : "," + fraction)
+    }
+
+    /// Groups a run of ASCII digits by three from the right.
+    public static func grouped(_ digits: String) -> String {
+        String(decoding: groupedUTF8(Array(digits.utf8)), as: UTF8.self)
+    }
+
+    /// Groups ASCII digit bytes by three from the right (the explanations' fast path).
+    static func groupedUTF8(_ digits: [UInt8]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count + digits.count / 3 * 3)
+        for (i, digit) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { bytes.append(contentsOf: groupSeparatorUTF8) }
+            bytes.append(digit)
+        }
+        return bytes
+    }
+
+
     static func render(_ value: FormulaValue, percent: Bool = false, computed: Bool = false) -> String {
         switch value {
         case .boolean(let b): b ? "vrai" : "faux"
@@ -27,10 +82,7 @@ enum FrenchNumberFormat {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(integerDigits.count * 4 / 3 + decimals.count + 4)
         if negative, !isZero { bytes.append(UInt8(ascii: "-")) }
-        for (i, digit) in integerDigits.enumerated() {
-            if i > 0, (integerDigits.count - i) % 3 == 0 { bytes.append(UInt8(ascii: " ")) }
-            bytes.append(digit)
-        }
+        bytes.append(contentsOf: groupedUTF8(integerDigits))
         if !decimals.isEmpty {
             bytes.append(UInt8(ascii: ","))
             bytes.append(contentsOf: decimals)

@@ -20,23 +20,12 @@ enum GridDecimal {
 
     /// French writing with a decimal comma and no trailing zeros (« 0,5 », « 53,06 »).
     static func french(_ value: Decimal) -> String {
-        "\(value)".replacingOccurrences(of: ".", with: ",")
+        FrenchNumberFormat.decimal(value)
     }
 
     /// French money: « 24 000,00 € » (D22), rounded to the cent half away from zero.
     static func euros(_ value: Decimal) -> String {
-        let cents = "\(rounded(value, scale: 2))"
-        let negative = cents.hasPrefix("-")
-        let parts = cents.drop { $0 == "-" }.split(separator: ".", omittingEmptySubsequences: false)
-        let whole = Array(parts[0])
-        var fraction = parts.count > 1 ? String(parts[1]) : ""
-        while fraction.count < 2 { fraction += "0" }
-        var grouped = ""
-        for (index, digit) in whole.enumerated() {
-            if index > 0 && (whole.count - index) % 3 == 0 { grouped += " " }
-            grouped.append(digit)
-        }
-        return (negative ? "-" : "") + grouped + "," + fraction + " €"
+        FrenchNumberFormat.euros(value)
     }
 
     /// Reads « 1.5 », « 1,5 », « 3 » or « -2 »; nothing else (no exponent, no trailing text).

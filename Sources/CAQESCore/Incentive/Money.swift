@@ -19,29 +19,13 @@ public enum Money {
         return rounded
     }
 
-    /// `9 000,00 €` (thousands grouped by a plain space, as in formula explanations).
+    /// `9 000,00 €` (FrenchNumberFormat: thousands grouped by a narrow no-break space).
     public static func format(_ amount: Decimal) -> String {
-        format(number: roundToCent(amount), decimals: 2) + " €"
+        FrenchNumberFormat.euros(amount)
     }
 
     /// `30 %`, `12,5 %`.
     public static func percent(_ rate: Decimal) -> String {
-        format(number: rate * 100, decimals: nil) + " %"
-    }
-
-    static func format(number: Decimal, decimals: Int?) -> String {
-        var text = number.description
-        let negative = text.hasPrefix("-")
-        if negative { text.removeFirst() }
-        let parts = text.split(separator: ".", maxSplits: 1)
-        let integer = parts.first.map(String.init) ?? "0"
-        var fraction = parts.count > 1 ? String(parts[1]) : ""
-        if let decimals { while fraction.count < decimals { fraction.append("0") } }
-        var grouped = ""
-        for (i, digit) in integer.enumerated() {
-            if i > 0, (integer.count - i) % 3 == 0 { grouped.append(" ") }
-            grouped.append(digit)
-        }
-        return (negative ? "-" : "") + grouped + (fraction.isEmpty ? "" : "," + fraction)
+        FrenchNumberFormat.percent(rate)
     }
 }

@@ -59,7 +59,7 @@ public enum NationalIncentive {
                 explainer: { (Explanation(label: "", value: ""), "") })
         }
         let savingsNode = Explanation(
-            label: "économies retenues (dépenses évitées, jamais négatives)", value: Money.format(number: savings, decimals: nil),
+            label: "économies retenues (dépenses évitées, jamais négatives)", value: FrenchNumberFormat.decimal(savings),
             children: [Explanation(label: "0", value: "0"), raw.explanation], form: .call, symbol: "max")
         let rateNode = Explanation(
             label: "taux", value: Money.percent(rate),

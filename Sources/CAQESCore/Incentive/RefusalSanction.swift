@@ -25,7 +25,7 @@ public struct RefusalSanction: Sendable, Equatable {
             label: "Sanction de refus de signature \(year)", value: Money.format(amount),
             children: [
                 Explanation(label: "produits de l’assurance maladie, exercice \(year)",
-                            value: Money.format(number: amProducts, decimals: nil), measure: "am_products", year: year),
+                            value: FrenchNumberFormat.decimal(amProducts), measure: "am_products", year: year),
                 Explanation(label: "taux", value: Money.percent(rate), source: "CSS D162-15"),
             ],
             form: .infix, symbol: "×")

@@ -168,7 +168,7 @@ public enum RegionalTargets {
         switch value {
         case .grade(let g): String(g)
         case .boolean(let b): b ? "vrai" : "faux"
-        case .number(let n): n < 1 && n > -1 && n != 0 ? Money.percent(n) : Money.format(number: n, decimals: nil)
+        case .number(let n): n < 1 && n > -1 && n != 0 ? Money.percent(n) : FrenchNumberFormat.decimal(n)
         }
     }
 }

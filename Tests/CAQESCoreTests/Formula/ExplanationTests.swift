@@ -28,10 +28,10 @@ struct ExplanationTests {
         let context = establishment(["spend": [2022: 250_000, 2023: 220_000]])
         for text in ["(spend[N-1] - spend[N]) * 30%", "(spend[N-1] - spend[N]) * cap"] {
             let evaluation = try FormulaEvaluator.evaluate(compile(text), in: context)
-            #expect(evaluation.explanation.oneLine == "(250 000 − 220 000) × 30 % = 9 000,00")
+            #expect(evaluation.explanation.oneLine == "(250\u{202F}000 − 220\u{202F}000) × 30 % = 9\u{202F}000,00")
         }
         let withMax = try FormulaEvaluator.evaluate(compile(Self.savings), in: context)
-        #expect(withMax.explanation.oneLine == "max(0 ; 250 000 − 220 000) × 30 % = 9 000,00")
+        #expect(withMax.explanation.oneLine == "max(0 ; 250\u{202F}000 − 220\u{202F}000) × 30 % = 9\u{202F}000,00")
     }
 
     @Test("B.8 example 5: dressings, (average N-1 − average N) × patients N × 30 % = 4 050")
@@ -41,7 +41,7 @@ struct ExplanationTests {
         let formula = try compile("max(0, avg[N-1] - avg[N]) * patients[N] * cap", scope: scope)
         let evaluation = try FormulaEvaluator.evaluate(formula, in: establishment(["avg": [2022: 120, 2023: 105], "patients": [2023: 900]]))
         #expect(evaluation.value == .number(4_050))
-        #expect(evaluation.explanation.oneLine == "max(0 ; 120 − 105) × 900 × 30 % = 4 050,00")
+        #expect(evaluation.explanation.oneLine == "max(0 ; 120 − 105) × 900 × 30 % = 4\u{202F}050,00")
     }
 
     /// B.8 example 6, OP-5: the slide's formula divides by the average seated-transport cost.
@@ -59,7 +59,7 @@ struct ExplanationTests {
         let evaluation = try FormulaEvaluator.evaluate(savings, in: context)
         #expect(evaluation.value == .number(240_000))
         #expect(evaluation.explanation.oneLine
-            == "(0,55 − 0,52) × 2 000 000 × (300,00 − 60,00) / 60,00 = 240 000,00")
+            == "(0,55 − 0,52) × 2\u{202F}000\u{202F}000 × (300,00 − 60,00) / 60,00 = 240\u{202F}000,00")
         scope.formulas["savings"] = savings
         let incentive = try compile("max(0, savings) * cap", scope: scope)
         #expect(try FormulaEvaluator.evaluate(incentive, in: context).value == .number(48_000))
@@ -71,9 +71,9 @@ struct ExplanationTests {
                                                        in: establishment(["spend": [2022: 250_000, 2023: 220_000]]))
         let root = evaluation.explanation
         #expect(root.label == "spend[N-1] - spend[N]")
-        #expect(root.value == "30 000,00")
+        #expect(root.value == "30\u{202F}000,00")
         #expect(root.children.map(\.label) == ["spend[N-1]", "spend[N]"])
-        #expect(root.children[0] == Explanation(label: "spend[N-1]", value: "250 000", source: "spend.csv",
+        #expect(root.children[0] == Explanation(label: "spend[N-1]", value: "250\u{202F}000", source: "spend.csv",
                                                 measure: "spend", year: 2022))
     }
 
@@ -96,13 +96,13 @@ struct ExplanationTests {
     }
 
     @Test("numbers render the French way", arguments: [
-        (dec("1234.56"), false, true, "1 234,56"),
-        (dec("9000"), false, true, "9 000,00"),
+        (dec("1234.56"), false, true, "1\u{202F}234,56"),
+        (dec("9000"), false, true, "9\u{202F}000,00"),
         (dec("0.3"), true, false, "30 %"),
         (dec("0.125"), true, false, "12,5 %"),
-        (dec("-1234567.891"), false, false, "-1 234 567,891"),
+        (dec("-1234567.891"), false, false, "-1\u{202F}234\u{202F}567,891"),
         (dec("0.604878048780"), false, true, "0,6049"),
-        (dec("1000000"), false, false, "1 000 000"),
+        (dec("1000000"), false, false, "1\u{202F}000\u{202F}000"),
         (dec("-0.00001"), false, true, "0,00"),
         (dec("999"), false, false, "999"),
     ])
@@ -111,7 +111,7 @@ struct ExplanationTests {
     }
 
     @Test("values render for users in French", arguments: [
-        (FormulaValue.number(dec("1234.5")), false, "1 234,5"),
+        (FormulaValue.number(dec("1234.5")), false, "1\u{202F}234,5"),
         (.number(dec("0.92")), true, "92 %"),
         (.boolean(true), false, "vrai"),
         (.boolean(false), false, "faux"),

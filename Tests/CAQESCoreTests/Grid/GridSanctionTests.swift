@@ -27,7 +27,7 @@ struct GridSanctionTests {
             products: "80000000", outcome: .due, rate: "0.01", amount: "8000"),
         Row(name: "écart 1 → 0,01 %", global: "69", target: "70", previous: nil,
             products: "1000000", outcome: .due, rate: "0.01", amount: "100"),
-        Row(name: "écart 2 → 0,01 % (S3 : 500 M€ → 50 000 €)", global: "68", target: "70", previous: nil,
+        Row(name: "écart 2 → 0,01 % (S3 : 500 M€ → 50\u{202F}000 €)", global: "68", target: "70", previous: nil,
             products: "500000000", outcome: .due, rate: "0.01", amount: "50000"),
         Row(name: "écart 3 → 0,02 %", global: "67", target: "70", previous: nil,
             products: "80000000", outcome: .due, rate: "0.02", amount: "16000"),
@@ -67,7 +67,7 @@ struct GridSanctionTests {
                                           insuranceProductsPreviousYear: 80_000_000)
         #expect(result.gap == 5 && result.steps == 3)
         #expect(result.explanation == "écart de 5 points à la cible de 70 % → 3 × 0,01 % = 0,03 % des produits "
-            + "d'assurance maladie N-1 (80 000 000,00 €) = 24 000,00 €")
+            + "d'assurance maladie N-1 (80\u{202F}000\u{202F}000,00 €) = 24\u{202F}000,00 €")
         let waived = GridSanction.compute(globalPercentage: 65, target: 70, previousPercentage: 59,
                                           insuranceProductsPreviousYear: 80_000_000)
         #expect(waived.explanation == "écart de 5 points à la cible, mais progression de 6 points (59 % → 65 %, seuil 5) : pas de sanction")

@@ -60,7 +60,7 @@ struct RegionalEnvelopeTests {
         let sanction = try RefusalSanction.compute(subject: RulesFixtures.subject, lastClosedYear: 2021, measures: set,
                                                    catalogue: RulesFixtures.national2022)
         #expect(sanction.amount == 800_000)
-        #expect(sanction.trace == "Sanction de refus de signature 2021 : 80 000 000 × 1 % = 800 000,00 €")
+        #expect(sanction.trace == "Sanction de refus de signature 2021 : 80\u{202F}000\u{202F}000 × 1 % = 800\u{202F}000,00 €")
     }
 
     @Test("refusal sanction without the products of the last closed year is refused, naming the data")
