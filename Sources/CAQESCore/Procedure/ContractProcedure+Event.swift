@@ -3,6 +3,8 @@ import Foundation
 extension ContractProcedure {
     /// Something that happens to a contract; the date it happens is the transition's `now`.
     public enum Event: Hashable, Sendable, Codable {
+        /// The local AM fund gives its opinion on the proposal (before each sending, D162-15).
+        case recordInsuranceOpinion(on: LocalDate)
         /// The DG ARS sends the proposal, after the local AM fund's opinion (D162-15).
         case sendProposal(insuranceOpinionOn: LocalDate, effectiveDate: LocalDate)
         /// Proof that the establishment received the current document (D19).
@@ -11,6 +13,14 @@ extension ContractProcedure {
         case recordCMEOpinion(on: LocalDate)
         /// Written observations from the establishment, with or without a hearing request.
         case receiveObservations(hearingRequested: Bool)
+        /// The ARS answers one observation (D21: every observation gets its answer).
+        case answerObservation
+        /// The establishment accepts the proposal: the three signatures are collected next.
+        case accept
+        /// After observations (and a hearing), the ARS agrees with the establishment: signatures next.
+        case agree
+        /// The establishment refuses to sign, in writing.
+        case refuse
         /// The ARS records the hearing; `newLastDay` nil means the default (7 days after, D18).
         case recordHearing(heldOn: LocalDate, newLastDay: LocalDate?)
         /// The first period ended without signature.
@@ -32,10 +42,15 @@ extension ContractProcedure {
 
         /// The kind of event, without its data: what the event log stores and tests enumerate.
         public enum Kind: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+            case recordInsuranceOpinion = "record_insurance_opinion"
             case sendProposal = "send_proposal"
             case recordReceipt = "record_receipt"
             case recordCMEOpinion = "record_cme_opinion"
             case receiveObservations = "receive_observations"
+            case answerObservation = "answer_observation"
+            case accept = "accept"
+            case agree = "agree"
+            case refuse = "refuse"
             case recordHearing = "record_hearing"
             case expire = "expire"
             case notifyAmendedProposal = "notify_amended_proposal"
@@ -55,10 +70,15 @@ extension ContractProcedure {
             /// French label, as pages, the event log and errors show it.
             public var description: String {
                 switch self {
+                case .recordInsuranceOpinion: return "avis de l'organisme local d'assurance maladie"
                 case .sendProposal: return "envoi de la proposition de contrat"
                 case .recordReceipt: return "preuve de réception"
                 case .recordCMEOpinion: return "avis de la CME"
                 case .receiveObservations: return "observations de l'établissement"
+                case .answerObservation: return "réponse de l'ARS à une observation"
+                case .accept: return "acceptation de la proposition par l'établissement"
+                case .agree: return "accord de l'ARS après observations"
+                case .refuse: return "refus de signer de l'établissement"
                 case .recordHearing: return "audition de l'établissement"
                 case .expire: return "expiration du délai"
                 case .notifyAmendedProposal: return "notification de la proposition modifiée"
@@ -74,10 +94,15 @@ extension ContractProcedure {
 
         public var kind: Kind {
             switch self {
+            case .recordInsuranceOpinion: return .recordInsuranceOpinion
             case .sendProposal: return .sendProposal
             case .recordReceipt: return .recordReceipt
             case .recordCMEOpinion: return .recordCMEOpinion
             case .receiveObservations: return .receiveObservations
+            case .answerObservation: return .answerObservation
+            case .accept: return .accept
+            case .agree: return .agree
+            case .refuse: return .refuse
             case .recordHearing: return .recordHearing
             case .expire: return .expire
             case .notifyAmendedProposal: return .notifyAmendedProposal

@@ -15,6 +15,27 @@ extension ContractProcedure {
         var next = procedure
 
         switch event {
+        case .recordInsuranceOpinion(let date):
+            guard date <= now else {
+                throw .dateInFuture(what: "de l'avis de l'organisme local d'assurance maladie", date: date, today: now)
+            }
+            next.insuranceOpinionOn = date
+
+        case .answerObservation:
+            break
+
+        case .accept:
+            try procedure.ensureCurrentPeriodOpen(on: now, event: label)
+            next.state = .signing
+
+        case .agree:
+            // The ARS may agree after the deadline too: it is the one analysing the observations.
+            next.state = .signing
+
+        case .refuse:
+            try procedure.ensureCurrentPeriodOpen(on: now, event: label)
+            next.state = .refused
+
         case let .sendProposal(opinionOn, effectiveDate):
             guard opinionOn <= now else {
                 throw .dateInFuture(what: "de l'avis de l'organisme local d'assurance maladie", date: opinionOn, today: now)
@@ -74,6 +95,10 @@ extension ContractProcedure {
 
         case .notifyAmendedProposal(let sanction):
             guard sanction > 0 else { throw .refusalSanctionMissing }
+            // After an explicit refusal, the amended proposal follows a refusal of the first proposal only.
+            if state == .refused, procedure.secondPeriod != nil {
+                throw .eventNotAllowed(event: label, state: "refus de la proposition modifiée")
+            }
             // The ARS maintains its proposal only once the first period (or the post-hearing
             // deadline) is over; the establishment may still sign until then.
             if state == .observationsReceived {
@@ -85,8 +110,10 @@ extension ContractProcedure {
 
         case .establishmentSigns:
             guard procedure.cmeOpinionOn != nil else { throw .cmeOpinionMissing }
+            if procedure.establishmentSignedOn != nil { throw .alreadySigned("l'établissement") }
+            if state != .signing { try procedure.ensureCurrentPeriodOpen(on: now, event: label) }
             next.establishmentSignedOn = now
-            next.state = .signing
+            next.state = next.isFullySigned ? .signed : .signing
 
         case .arsSigns(let signatory):
             if procedure.arsSignature != nil { throw .alreadySigned("l'ARS") }
@@ -97,6 +124,14 @@ extension ContractProcedure {
             if procedure.insuranceFundSignedOn != nil { throw .alreadySigned("l'organisme local d'assurance maladie") }
             next.insuranceFundSignedOn = now
             next.state = next.isFullySigned ? .signed : .signing
+
+        case .notifySanction where state == .refused:
+            // An explicit refusal of the amended proposal needs no wait for the end of the period.
+            guard procedure.secondPeriod != nil else {
+                throw .eventNotAllowed(event: label, state: "refus de la première proposition (notifiez d'abord la proposition modifiée)")
+            }
+            next.sanctionNotifiedOn = now
+            next.state = .sanctionNotified
 
         case .notifySanction:
             // Refusal is established only when the second period (held open by a requested hearing,
@@ -114,6 +149,18 @@ extension ContractProcedure {
             next.state = .inForce
         }
         return next
+    }
+
+    /// The period of the current state must still be open on `now` (a pending hearing holds it).
+    private func ensureCurrentPeriodOpen(on now: LocalDate, event: String) throws(ProcedureError) {
+        switch state {
+        case .period1Open, .observationsReceived:
+            try period(\.firstPeriod).ensureOpen(on: now, event: event)
+        case .period2Open, .hearingPending:
+            try period(\.secondPeriod).ensureOpen(on: now, event: event)
+        default:
+            break
+        }
     }
 
     private func period(_ path: KeyPath<ContractProcedure, ContradictoryPeriod?>) throws(ProcedureError) -> ContradictoryPeriod {

@@ -74,6 +74,13 @@ public struct ContradictoryPeriod: Hashable, Sendable, Codable {
         return next
     }
 
+    /// Refuses `event` once the period is over on `today` (a pending hearing holds it open).
+    func ensureOpen(on today: LocalDate, event: String) throws(ProcedureError) {
+        if deadline.hasExpired(on: today) && !isHearingPending {
+            throw .tooLate(event: event, date: today, lastDay: deadline.lastDay)
+        }
+    }
+
     /// Refuses `event` while the period is still open on `today` or a hearing is pending.
     func ensureOver(on today: LocalDate, event: String) throws(ProcedureError) {
         if isHearingPending { throw .hearingPending }

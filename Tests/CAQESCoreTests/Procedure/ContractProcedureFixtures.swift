@@ -32,6 +32,7 @@ enum ContractFixtures {
         case .signing: return signing
         case .signed: return signed
         case .inForce: return signed + [(.takeEffect, "01/01/2023")]
+        case .refused: return period1 + [(.refuse, "10/10/2022")]
         case .sanctionNotified: return sanction
         case .recoveryByCaisse: return sanction + [(.startRecovery, "21/11/2022")]
         }
@@ -54,7 +55,12 @@ enum ContractFixtures {
     /// One sample event of each kind, with data that a well-formed record in a state accepting it satisfies.
     static func sample(_ kind: ContractProcedure.Event.Kind, today: LocalDate) -> ContractProcedure.Event {
         switch kind {
+        case .recordInsuranceOpinion: return .recordInsuranceOpinion(on: today)
         case .sendProposal: return .sendProposal(insuranceOpinionOn: day("20/09/2022"), effectiveDate: day("01/01/2023"))
+        case .answerObservation: return .answerObservation
+        case .accept: return .accept
+        case .agree: return .agree
+        case .refuse: return .refuse
         case .recordReceipt: return .recordReceipt(ReceiptProof(kind: .platformAcknowledgement, receivedOn: today))
         case .recordCMEOpinion: return .recordCMEOpinion(on: today)
         case .receiveObservations: return .receiveObservations(hearingRequested: false)

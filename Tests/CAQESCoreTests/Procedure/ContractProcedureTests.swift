@@ -9,15 +9,19 @@ struct ContractProcedureTests {
 
     /// DOMAIN B.5.1, written out independently of the code's table.
     static let expectedAllowed: [State: Set<Kind>] = [
-        .targeted: [.sendProposal],
+        .targeted: [.recordInsuranceOpinion, .sendProposal],
         .proposalSent: [.recordReceipt],
-        .period1Open: [.recordReceipt, .recordCMEOpinion, .receiveObservations, .expire, .establishmentSigns],
-        .observationsReceived: [.recordCMEOpinion, .receiveObservations, .recordHearing, .notifyAmendedProposal, .establishmentSigns],
-        .period1Expired: [.recordCMEOpinion, .notifyAmendedProposal],
-        .amendedProposalNotified: [.recordReceipt, .recordCMEOpinion],
-        .period2Open: [.recordReceipt, .recordCMEOpinion, .receiveObservations, .establishmentSigns, .notifySanction],
-        .hearingPending: [.recordCMEOpinion, .receiveObservations, .recordHearing, .establishmentSigns, .notifySanction],
-        .signing: [.arsSigns, .insuranceFundSigns],
+        .period1Open: [.recordReceipt, .recordCMEOpinion, .receiveObservations, .expire, .establishmentSigns, .accept, .refuse],
+        .observationsReceived: [.recordCMEOpinion, .receiveObservations, .answerObservation, .recordHearing, .recordInsuranceOpinion,
+                                .notifyAmendedProposal, .establishmentSigns, .accept, .agree, .refuse],
+        .period1Expired: [.recordCMEOpinion, .answerObservation, .recordInsuranceOpinion, .notifyAmendedProposal],
+        .amendedProposalNotified: [.recordReceipt, .recordCMEOpinion, .answerObservation],
+        .period2Open: [.recordReceipt, .recordCMEOpinion, .receiveObservations, .answerObservation, .establishmentSigns,
+                       .accept, .refuse, .notifySanction],
+        .hearingPending: [.recordCMEOpinion, .receiveObservations, .answerObservation, .recordHearing, .recordInsuranceOpinion,
+                          .establishmentSigns, .accept, .agree, .refuse, .notifySanction],
+        .refused: [.answerObservation, .recordInsuranceOpinion, .notifyAmendedProposal, .notifySanction],
+        .signing: [.recordCMEOpinion, .establishmentSigns, .arsSigns, .insuranceFundSigns],
         .signed: [.takeEffect],
         .sanctionNotified: [.startRecovery],
         .recoveryByCaisse: [],
@@ -28,6 +32,11 @@ struct ContractProcedureTests {
     static let expectedGuards: [String: ProcedureError] = [
         "observations_received/notify_amended_proposal": .hearingPending,
         "hearing_pending/notify_sanction": .hearingPending,
+        // The fixture's establishment signed already; a refusal of the first proposal calls for the
+        // amended proposal, not the sanction.
+        "signing/establishment_signs": .alreadySigned("l'établissement"),
+        "refused/notify_sanction": .eventNotAllowed(event: "notification de la sanction pour refus de signer",
+                                                    state: "refus de la première proposition (notifiez d'abord la proposition modifiée)"),
     ]
 
     @Test("The allowed events of every state are exactly those of B.5.1")
