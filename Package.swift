@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // Pure domain: Foundation (and a YAML parser for catalogue text) only.
@@ -29,11 +31,22 @@ let package = Package(
             name: "CAQESData",
             dependencies: ["CAQESCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        // Documents: native PDF writer, layout, PAdES B-B seal (Foundation, Crypto, X509, SwiftASN1).
+        .target(
+            name: "CAQESDocuments",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .target(
             name: "App",
             dependencies: [
                 "CAQESCore",
                 "CAQESData",
+                "CAQESDocuments",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -46,11 +59,22 @@ let package = Package(
         .executableTarget(name: "caqes", dependencies: ["App"]),
         // Benchmarks (bench/README.md): release executables, not part of the product.
         .executableTarget(name: "caqes-bench-rules", dependencies: ["CAQESCore"], path: "bench/rules", exclude: ["README.md"]),
+        .executableTarget(name: "caqes-bench-documents", dependencies: ["CAQESDocuments"], path: "bench/documents"),
         .executableTarget(name: "caqes-bench-phmev", dependencies: ["CAQESData"], path: "bench/phmev/Aggregate"),
         .testTarget(name: "CAQESCoreTests", dependencies: ["CAQESCore"]),
         .testTarget(
             name: "CAQESDataTests",
             dependencies: ["CAQESData", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .testTarget(
+            name: "CAQESDocumentsTests",
+            dependencies: [
+                "CAQESDocuments",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
         ),
         .testTarget(
             name: "AppTests",
