@@ -57,6 +57,15 @@ struct Settings: Sendable {
     var trustedProxies: [ProxyRange]
     /// `/metrics` answers loopback clients, or anyone presenting this bearer token.
     var metricsToken: String?
+    /// The address users reach the platform at: links in documents and e-mails.
+    var publicURL: String
+    /// Sealing key and certificate (PEM files); without them a self-signed pair is made in the store.
+    var sealKeyPath: String?
+    var sealCertificatePath: String?
+    /// `smtp://…` or `smtps://…`; without it, e-mails are written as `.eml` files in the store.
+    var smtpURL: String?
+    /// The sender of notifications.
+    var mailFrom: String
 
     static let defaultDatabaseFile = "caqes.sqlite"
 
@@ -77,6 +86,13 @@ struct Settings: Sendable {
         bcryptCost = env("CAQES_BCRYPT_COST").flatMap(Int.init).map { min(max($0, 4), 16) } ?? 10
         trustedProxies = try ProxyRange.parseList(env("CAQES_TRUSTED_PROXIES"))
         metricsToken = env("CAQES_METRICS_TOKEN").flatMap { $0.isEmpty ? nil : $0 }
+        let port = self.port
+        publicURL = (env("CAQES_PUBLIC_URL").flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:\(port)")
+            .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        sealKeyPath = env("CAQES_SEAL_KEY").flatMap { $0.isEmpty ? nil : $0 }
+        sealCertificatePath = env("CAQES_SEAL_CERT").flatMap { $0.isEmpty ? nil : $0 }
+        smtpURL = env("CAQES_SMTP_URL").flatMap { $0.isEmpty ? nil : $0 }
+        mailFrom = env("CAQES_MAIL_FROM").flatMap { $0.isEmpty ? nil : $0 } ?? "caqes@localhost"
     }
 }
 

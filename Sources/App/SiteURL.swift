@@ -27,6 +27,23 @@ enum SiteURL: Sendable {
     case apiImport(UUID)
     case apiEstablishments
     case apiEstablishment(String)
+    case campaigns
+    case campaign(UUID)
+    case campaignFreeze(UUID)
+    case campaignOverride(UUID)
+    case contracts
+    case contractsCSV
+    case contract(UUID)
+    case contractAct(UUID)
+    case contractCreate
+    case deadlines
+    case document(String)
+    case verify(String)
+    case verifyForm
+    case outbox
+    case apiCampaign(UUID)
+    case apiContract(UUID)
+    case apiDocument(String)
     case openAPI
     case healthz
     case readyz
@@ -60,6 +77,23 @@ enum SiteURL: Sendable {
         case .apiImport(let id): return Route.apiImport.path(id.lowercased)
         case .apiEstablishments: return Route.apiEstablishments.path()
         case .apiEstablishment(let finess): return Route.apiEstablishment.path(finess)
+        case .campaigns: return Route.campaigns.path()
+        case .campaign(let id): return Route.campaign.path(id.lowercased)
+        case .campaignFreeze(let id): return Route.campaignFreeze.path(id.lowercased)
+        case .campaignOverride(let id): return Route.campaignOverride.path(id.lowercased)
+        case .contracts: return Route.contracts.path()
+        case .contractsCSV: return Route.contractsCSV.path()
+        case .contract(let id): return Route.contract.path(id.lowercased)
+        case .contractAct(let id): return Route.contractAct.path(id.lowercased)
+        case .contractCreate: return Route.contractCreate.path()
+        case .deadlines: return Route.deadlines.path()
+        case .document(let sha): return Route.document.path(sha)
+        case .verify(let sha): return Route.verify.path(sha)
+        case .verifyForm: return Route.verifyForm.path()
+        case .outbox: return Route.outbox.path()
+        case .apiCampaign(let id): return Route.apiCampaign.path(id.lowercased)
+        case .apiContract(let id): return Route.apiContract.path(id.lowercased)
+        case .apiDocument(let sha): return Route.apiDocument.path(sha)
         case .openAPI: return Route.openAPI.path()
         case .healthz: return Route.healthz.path()
         case .readyz: return Route.readyz.path()
@@ -94,6 +128,28 @@ enum SiteURL: Sendable {
         case apiEtablissement = "/api/v1/etablissements/:finess"
         case apiImports = "/api/v1/imports"
         case apiImport = "/api/v1/imports/:id"
+        case campaigns = "/campagnes"
+        case campaign = "/campagnes/:id"
+        case campaignFreeze = "/campagnes/:id/gel"
+        case campaignOverride = "/campagnes/:id/derogations"
+        case contracts = "/contrats"
+        case contractsCSV = "/contrats.csv"
+        case contractCreate = "/contrats/nouveau"
+        case contract = "/contrats/:id"
+        case contractAct = "/contrats/:id/actes"
+        case deadlines = "/echeances"
+        case document = "/documents/:sha256"
+        case verifyForm = "/verifier"
+        case verify = "/verifier/:sha256"
+        case outbox = "/admin/courriels"
+        case apiCampaigns = "/api/v1/campagnes-ciblage"
+        case apiCampaign = "/api/v1/campagnes-ciblage/:id"
+        case apiCampaignFreeze = "/api/v1/campagnes-ciblage/:id/gel"
+        case apiCampaignOverrides = "/api/v1/campagnes-ciblage/:id/derogations"
+        case apiContracts = "/api/v1/contrats"
+        case apiContract = "/api/v1/contrats/:id"
+        case apiContractActs = "/api/v1/contrats/:id/actes"
+        case apiDocument = "/api/v1/documents/:sha256"
         case openAPI = "/api/v1/openapi.yaml"
         case healthz = "/healthz"
         case readyz = "/readyz"

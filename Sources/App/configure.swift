@@ -31,6 +31,7 @@ public func configure(_ app: Application) async throws {
     app.dsfrInstalled = DSFRAssets.isInstalled(publicDirectory: app.directory.publicDirectory)
     app.jobWorker = JobWorker(app: app)
     app.referenceCache = ReferenceCache()
+    app.loadCatalogues()
     app.lifecycle.use(JobWorkerLifecycle(poll: app.runsAsServer && app.environment != .testing))
     app.prepareDummyPasswordHash()
 

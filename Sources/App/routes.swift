@@ -8,6 +8,7 @@ func routes(_ app: Application) throws {
     let api = app
     try api.register(collection: EstablishmentAPIController())
     try api.register(collection: ImportAPIController())
+    try api.register(collection: ContractingAPIController())
 
     // Pages: browser sessions + CSRF on every form. The API above never reads a cookie.
     let site = app.grouped(WebSessionMiddleware(), CSRFMiddleware())

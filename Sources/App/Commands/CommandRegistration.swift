@@ -12,6 +12,8 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(IncentiveCommand(), as: "incentive")
     app.asyncCommands.use(EvaluateCommand(), as: "evaluate")
     app.asyncCommands.use(MeasuresCommandGroup(), as: "measures")
+    app.asyncCommands.use(ContractsCommandGroup(), as: "contracts")
+    app.asyncCommands.use(JobsCommandGroup(), as: "jobs")
 }
 
 /// A command failure with a French message; the entry point prints it and exits non-zero.

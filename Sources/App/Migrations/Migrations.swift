@@ -15,5 +15,6 @@ extension Application {
         migrations.add(CreateUserSessions())
         migrations.add(CreateJobsAndFiles())
         migrations.add(ProtectAuditEvents())
+        migrations.add(CreateContracting())
     }
 }

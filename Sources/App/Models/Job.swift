@@ -27,6 +27,8 @@ final class Job: Model, @unchecked Sendable {
     @Field(key: "attempts") var attempts: Int
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    /// Not before this instant (a deadline job); nil: as soon as possible.
+    @OptionalField(key: "run_at") var runAt: Date?
     /// Optimistic lock: every write checks and bumps it.
     @Field(key: "version") var version: Int
 

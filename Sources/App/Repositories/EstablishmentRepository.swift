@@ -176,6 +176,48 @@ struct EstablishmentRepository {
         try await LegalEntity.find(ej, on: db)
     }
 
+    /// A contract holder (D16): a private or ESPIC site, or a public legal entity, with where it
+    /// is. A holder is visible when one of its sites is.
+    struct Holder: Sendable {
+        let finess: String
+        let name: String
+        let legalEntity: String
+        let region: String
+        let department: String
+        let legalStatus: String?
+    }
+
+    func holder(_ finess: String) async throws -> Holder? {
+        guard finess.count <= 20 else { return nil }
+        struct Row: Decodable { let finess: String; let name: String; let legal_entity_finess: String; let region_code: String?; let department_code: String; let legal_status: String? }
+        let sites = try await scoped(sql.select().columns("finess", "name", "legal_entity_finess", "region_code", "department_code", "legal_status").from("sites"))
+            .where("holder_finess", .equal, finess).orderBy("finess").limit(500).all(decoding: Row.self)
+        guard let first = sites.first else { return nil }
+        if let own = sites.first(where: { $0.finess == finess }) {
+            return Holder(finess: finess, name: own.name, legalEntity: own.legal_entity_finess, region: own.region_code ?? "",
+                          department: own.department_code, legalStatus: own.legal_status)
+        }
+        let entity = try await LegalEntity.find(finess, on: db)
+        return Holder(finess: finess, name: entity?.name ?? first.name, legalEntity: finess,
+                      region: entity?.regionCode ?? first.region_code ?? "", department: entity?.departmentCode ?? first.department_code,
+                      legalStatus: entity?.legalStatus ?? first.legal_status)
+    }
+
+    /// Names of contract holders: the legal entity's for an EJ, the site's for an ET.
+    func holderNames(_ finess: Set<String>) async throws -> [String: String] {
+        var names: [String: String] = [:]
+        struct Row: Decodable { let finess: String; let name: String }
+        for chunk in Array(finess).chunked(into: 500) {
+            let entities = try await sql.select().columns("finess", "name").from("legal_entities")
+                .where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
+            for row in entities { names[row.finess] = row.name }
+            let sites = try await scoped(sql.select().columns("finess", "name").from("sites"))
+                .where(SQLColumn("finess"), .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
+            for row in sites { names[row.finess] = row.name }
+        }
+        return names
+    }
+
     /// Regions and departments of the visible sites, for the filter lists.
     func facets() async throws -> (regions: Set<String>, departments: Set<String>) {
         switch scope {

@@ -103,6 +103,18 @@ final class IncomingFile: @unchecked Sendable {
         return sha
     }
 
+    /// Stores bytes made by the platform (a generated document) and returns their SHA-256.
+    static func store(_ bytes: [UInt8], in store: any FileStorage, db: any Database, at date: Date) async throws -> String {
+        let file = try IncomingFile(store: store, limit: Int.max)
+        do {
+            try bytes.withUnsafeBytes { try file.write($0) }
+            return try await file.finish(into: store, db: db, at: date)
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
     func discard() {
         try? handle.close()
         try? FileManager.default.removeItem(atPath: temporaryPath)

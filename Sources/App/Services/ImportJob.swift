@@ -96,6 +96,22 @@ struct ImportPreview: Codable, Sendable {
 enum JobRunner {
     static let importKind = "import"
 
+    /// Runs every job due now, in this process, then the e-mails due (`caqes jobs run-once`, tests).
+    static func runDue(app: Application) async throws -> (jobs: Int, mails: Int, messages: [String]) {
+        let instance = "run-once-\(UUID().uuidString.lowercased().prefix(8))"
+        var count = 0
+        var messages: [String] = []
+        while count < 10_000, let job = try await JobQueue.claim(instance: instance, at: app.clock.now(), on: app.db) {
+            await run(job, app: app, instance: instance)
+            count += 1
+            if let id = job.id, let done = try await Job.find(id, on: app.db) {
+                messages.append("\(done.kind) : \(done.message ?? done.state)")
+            }
+        }
+        let mails = 0 // OUTBOX-PENDING
+        return (count, mails, messages)
+    }
+
     static func run(_ job: Job, app: Application, instance: String) async {
         guard let id = job.id else { return }
         var logger = Logger(label: "caqes.jobs")
@@ -118,6 +134,8 @@ enum JobRunner {
                 end = try await runImport(payload, id: id, app: app, logger: logger) { progress in
                     latest.withLockedValue { $0 = progress }
                 }
+            case ContractDeadlines.expiryKind, ContractDeadlines.entryIntoForceKind:
+                end = (.done, try await ContractDeadlines.run(job, app: app), nil, nil)
             default:
                 end = (.failed, "Type de tâche inconnu : « \(job.kind) ».", nil, nil)
             }

@@ -13,7 +13,7 @@ enum JobQueue {
     static let abandonAfter: TimeInterval = 24 * 60 * 60
 
     static func enqueue(kind: String, payload: some Encodable, state: JobState = .queued, actor: AuditActor,
-                        fileSHA256: String?, result: String? = nil, at date: Date, on db: any Database) async throws -> Job {
+                        fileSHA256: String?, result: String? = nil, runAt: Date? = nil, at date: Date, on db: any Database) async throws -> Job {
         let job = Job()
         job.id = UUID()
         job.kind = kind
@@ -28,6 +28,7 @@ enum JobQueue {
         job.createdAt = date
         job.updatedAt = date
         job.version = 1
+        job.runAt = runAt
         try await job.create(on: db)
         return job
     }
@@ -42,6 +43,7 @@ enum JobQueue {
             UPDATE jobs SET state = \(bind: JobState.running.rawValue), claimed_by = \(bind: instance),
                 heartbeat_at = \(bind: date), updated_at = \(bind: date), attempts = attempts + 1, version = version + 1
             WHERE id = (SELECT id FROM jobs WHERE state = \(bind: JobState.queued.rawValue)
+                          AND (run_at IS NULL OR run_at <= \(bind: date))
                         ORDER BY created_at LIMIT 1\(lock))
             RETURNING id
             """).first(decoding: Claimed.self)
@@ -107,6 +109,7 @@ enum JobQueue {
             SELECT sha256 FROM stored_files f
             WHERE created_at < \(bind: date.addingTimeInterval(-staleAfter))
               AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.file_sha256 = f.sha256)
+              AND NOT EXISTS (SELECT 1 FROM contract_documents d WHERE d.sha256 = f.sha256)
               AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.file_sha256 = f.sha256 AND j.state <> \(bind: JobState.abandoned.rawValue)
                               AND j.state <> \(bind: JobState.failed.rawValue))
             """).all(decoding: Row.self)

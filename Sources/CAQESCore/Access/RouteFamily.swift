@@ -14,6 +14,12 @@ public enum RouteFamily: String, Sendable, CaseIterable, Hashable {
     case referenceImports
     /// Imports of measures (long or wide files, SAE, Hospi Diag, Open PHMEV) and the import history.
     case dataImports
+    /// Targeting campaigns: runs, overrides, freeze (the ARS; the administrator reads).
+    case campaigns
+    /// Contracts, their acts and documents (scoped; every party of the procedure).
+    case contracts
+    /// The outbox of e-mails (administration).
+    case outbox
 
     /// Whether a role may use this family at all (403 otherwise). Records inside a family are
     /// further limited by `AccessScope` (404 outside it).
@@ -22,6 +28,9 @@ public enum RouteFamily: String, Sendable, CaseIterable, Hashable {
         case .registry, .registryAPI, .account: true
         case .users, .audit, .referenceImports: role == .admin
         case .dataImports: role == .admin || role == .arsAnalyst
+        case .campaigns: role == .admin || role == .arsAnalyst || role == .arsDirector
+        case .contracts: role != .expert
+        case .outbox: role == .admin
         }
     }
 }
