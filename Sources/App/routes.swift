@@ -12,16 +12,13 @@ func routes(_ app: Application) throws {
 
     // Pages: browser sessions + CSRF on every form. The API above never reads a cookie.
     let site = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
-    site.get(SiteURL.Route.home.components) { req async throws -> Response in
-        guard try await req.principal() != nil else {
-            return req.redirect(to: SiteURL.login(next: nil, expired: false).path)
-        }
-        return req.redirect(to: SiteURL.establishments.path)
-    }
     try site.register(collection: AuthController())
     try site.register(collection: RegistryController())
     try site.register(collection: TokenController())
     try site.register(collection: UserAdminController())
     try site.register(collection: AuditController())
     try site.register(collection: ImportController())
+    // The home page per role, campaigns, contracts, documents and the public verification page.
+    try site.register(collection: ContractingController())
+    try site.register(collection: OutboxController())
 }

@@ -108,7 +108,7 @@ enum JobRunner {
                 messages.append("\(done.kind) : \(done.message ?? done.state)")
             }
         }
-        let mails = 0 // OUTBOX-PENDING
+        let mails = try await Outbox.sendDue(app: app)
         return (count, mails, messages)
     }
 

@@ -49,6 +49,7 @@ actor JobWorker {
             while !Task.isCancelled {
                 do {
                     try await JobQueue.requeueStale(at: app.clock.now(), except: instance, on: app.db)
+                    try await Outbox.sendDue(app: app)
                     if ContinuousClock.now - lastCleanup > .seconds(3600) {
                         let removed = try await JobQueue.cleanUp(store: app.fileStore, at: app.clock.now(), on: app.db)
                         if removed > 0 { app.logger.info("file store cleaned", metadata: ["files": .stringConvertible(removed)]) }

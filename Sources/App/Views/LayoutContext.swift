@@ -54,10 +54,14 @@ struct LayoutContext: Encodable {
 
     static func navigation(for role: Role, currentPath: String) -> [NavItem] {
         var items: [(String, SiteURL, RouteFamily)] = [
+            ("Mes échéances", .deadlines, .contracts),
+            ("Contrats", .contracts, .contracts),
+            ("Campagnes", .campaigns, .campaigns),
             ("Établissements", .establishments, .registry),
             ("Imports", .imports, .dataImports),
             ("Utilisateurs", .users, .users),
             ("Journal d'audit", .audit, .audit),
+            ("Courriels", .outbox, .outbox),
             ("Jetons d'API", .tokens, .account),
         ]
         items = items.filter { $0.2.allows(role) }
