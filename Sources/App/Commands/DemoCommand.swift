@@ -38,6 +38,7 @@ struct DemoCommand: AsyncCommand {
         DemoAccount(email: "cpam.nord@demo.caqes.fr", name: "David CPAM (Nord)", role: .insurer, scope: ["59"], legalRep: false),
         DemoAccount(email: "omedit.idf@demo.caqes.fr", name: "Emma OMEDIT (IDF)", role: .expert, scope: ["11"], legalRep: false),
         DemoAccount(email: "chu.lille@demo.caqes.fr", name: "François CHU de Lille", role: .establishment, scope: ["590780193"], legalRep: true),
+        DemoAccount(email: "ch.valenciennes@demo.caqes.fr", name: "Gaëlle CH de Valenciennes", role: .establishment, scope: ["590782215"], legalRep: true),
     ]
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -63,6 +64,7 @@ struct DemoCommand: AsyncCommand {
                                            scopeCodes: account.scope, password: Self.password, legalRepresentative: account.legalRep),
                                      actor: .system)
         }
+        try await DemoContracting.seed(app: app, console: console, password: Self.password)
         Self.installDSFRIfMissing(app: app, console: console)
         let settings = app.caqesSettings
         console.print()

@@ -16,6 +16,9 @@ final class AppClock: Sendable {
     /// Stops the clock at `date` (tests).
     func set(_ date: Date) { offset.withLockedValue { $0 = (date, 0) } }
 
+    /// Back to the real time (after `caqes demo` wrote its dated history).
+    func useRealTime() { offset.withLockedValue { $0 = (nil, 0) } }
+
     /// Moves the clock forward by `interval` (tests).
     func advance(by interval: TimeInterval) { offset.withLockedValue { $0.shift += interval } }
 }
