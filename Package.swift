@@ -88,20 +88,28 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // Test helpers shared by test targets: a real SMTP server (aiosmtpd) in a child process.
+        .target(
+            name: "CAQESTestSupport",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Tests/Support",
+            exclude: ["Resources"]
+        ),
         .testTarget(
             name: "CAQESMailTests",
             dependencies: [
                 "CAQESMail",
+                "CAQESTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ],
-            exclude: ["Resources"]
+            ]
         ),
         .testTarget(
             name: "AppTests",
             dependencies: [
                 "App",
+                "CAQESTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

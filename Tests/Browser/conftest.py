@@ -44,6 +44,8 @@ ACCOUNTS = {
     "analyst": "analyste.hdf@demo.caqes.fr",
     "insurer": "cpam.nord@demo.caqes.fr",
     "establishment": "chu.lille@demo.caqes.fr",
+    "director": "direction.hdf@demo.caqes.fr",
+    "expert": "omedit.idf@demo.caqes.fr",
 }
 
 ROOT = Path(os.environ.get("CAQES_ROOT") or Path(__file__).resolve().parents[2]).resolve()
@@ -267,10 +269,20 @@ class UI:
         self.driver.find_element(By.ID, "mot_de_passe").send_keys(password)
         self.click_and_wait_new_page(self.button("Se connecter"))
 
-    def login(self, who: str):
+    def login(self, who: str, lands_on: str = "/"):
+        """Signs in; every role taking part in contracts lands on its home page (« Accueil »)."""
         self.open("/connexion")
         self.fill_login(ACCOUNTS[who], PASSWORD)
-        self.wait_path("/etablissements")
+        self.wait_path(lands_on)
+
+    def logout(self):
+        self.click_and_wait_new_page(self.button("Se déconnecter"))
+        self.wait_path("/connexion")
+
+    def set_value(self, css: str, value: str):
+        """Sets an input's value as the page would receive it (date inputs read ISO dates)."""
+        element = self.find(css)
+        self.driver.execute_script("arguments[0].value = arguments[1];", element, value)
 
     # Evidence --------------------------------------------------------------------------------
 

@@ -27,9 +27,13 @@ def test_connexion(browser):
     ui.shot("mot-de-passe-faux")
 
     ui.fill_login(ACCOUNTS["establishment"], PASSWORD)
-    ui.wait_path("/etablissements")
-    assert ui.h1() == "Établissements"
+    ui.wait_path("/")  # the home page of its role: what waits on it
+    assert ui.h1() == "Accueil"
     assert "François CHU de Lille" in ui.find(".caqes-account").text
+    assert "accusé de réception" in ui.find("#a-faire").text, "the demo's proposal waits for its receipt"
+    ui.shot("accueil")
+    ui.open("/etablissements")
+    assert ui.h1() == "Établissements"
     assert "Adresse électronique ou mot de passe incorrect." not in ui.body()
     # The establishment sees its own sites only: every row's holder is its legal entity.
     holders = {row.find_elements(By.TAG_NAME, "td")[4].text
@@ -50,6 +54,7 @@ def test_registre(browser):
     """Search « lille », sort by a column head, change the page size, open a detail page."""
     ui = browser
     ui.login("analyst")
+    ui.open("/etablissements")
 
     search = ui.find("#q")
     search.clear()
@@ -168,6 +173,7 @@ def test_perimetre_assurance_maladie(browser):
     """The insurer of department 59 sees no Île-de-France site and may not open the imports."""
     ui = browser
     ui.login("insurer")
+    ui.open("/etablissements")
     assert "Imports" not in [a.text for a in ui.driver.find_elements(By.CSS_SELECTOR, "nav.fr-nav a")]
     departments = set(_column(ui, 5))
     assert departments == {"59"}, departments
@@ -213,3 +219,155 @@ def test_deconnexion(browser):
     # Logging in again from there goes back to the page that was asked for.
     ui.fill_login(ACCOUNTS["admin"], PASSWORD)
     ui.wait_path("/etablissements")
+
+
+def _act(ui, act_type: str, label: str, password: str = None, text: str = None):
+    """Submits the act form `act_type` of the contract page and waits for the page to come back."""
+    form = ui.find(f"#acte-{act_type}")
+    if password is not None:
+        form.find_element(By.CSS_SELECTOR, "input[type=password]").send_keys(password)
+    if text is not None:
+        form.find_element(By.TAG_NAME, "textarea").send_keys(text)
+    button = form.find_element(By.XPATH, f".//button[normalize-space()=\"{label}\"]")
+    ui.click_and_wait_new_page(button)
+
+
+def test_contrat(browser):
+    """The whole cycle in pages: campaign → override → freeze → contract → AM opinion → sending
+    (sealed proposal) → receipt → CME → acceptance → signatures of the three parties."""
+    ui = browser
+    # 1. The analyst runs a targeting campaign on the 2023 data.
+    ui.login("analyst")
+    ui.click_and_wait_new_page(ui.driver.find_element(By.XPATH, "//nav//a[normalize-space()='Campagnes']"))
+    assert ui.h1() == "Campagnes de ciblage"
+    Select(ui.find("#region")).select_by_value("32")
+    ui.set_value("#annee", "2023")
+    Select(ui.find("#catalogues")).select_by_value("national-2025")
+    ui.shot("formulaire-ciblage")
+    ui.click_and_wait_new_page(ui.button("Exécuter le ciblage"))
+    ui.wait_text("Ciblage exécuté")
+    assert ui.h1().startswith("Ciblage — région 32, données 2023")
+    campaign = ui.driver.current_url
+    ui.shot("resultats")
+
+    # 2. CHU de Lille is put on the list by a written override when the data do not target it.
+    ui.set_value("#titulaire", "590780193")
+    ui.click_and_wait_new_page(ui.button("Filtrer"))
+    rows = ui.driver.find_elements(By.CSS_SELECTOR, "#resultats tbody tr")
+    assert rows, "CHU de Lille has targeting results"
+    if not any("retenu" in r.text for r in rows):
+        row = rows[0]
+        row.find_element(By.CSS_SELECTOR, "input[name=raison]").send_keys("Ajout régional : démonstration du cycle")
+        ui.click_and_wait_new_page(row.find_element(By.XPATH, ".//button[normalize-space()='Ajouter']"))
+        ui.wait_text("Dérogation enregistrée")
+        assert "par dérogation : Ajout régional" in ui.body()
+    assert "590780193" in ui.find("#selection").text
+    ui.shot("derogation")
+    ui.logout()
+
+    # 3. The director freezes the list.
+    ui.login("director")
+    ui.driver.get(campaign)
+    ui.click_and_wait_new_page(ui.button("Geler la liste"))
+    ui.wait_text("Liste gelée par décision du")
+    ui.shot("gel")
+    ui.logout()
+
+    # 4. The analyst creates the contract from the frozen list (dates of the next three years).
+    ui.login("analyst")
+    ui.driver.get(campaign)
+    ui.set_value("#debut-590780193", "2027-01-01")
+    ui.set_value("#fin-590780193", "2029-12-31")
+    ui.find("#produits-590780193").send_keys("80 000 000,00")
+    ui.click_and_wait_new_page(ui.find("#selection").find_element(By.XPATH, ".//button[normalize-space()='Créer le contrat']"))
+    ui.wait_text("Contrat créé.")
+    contract = ui.driver.current_url
+    assert ui.find("#etat").text == "ciblé"
+    ui.shot("contrat-cree")
+    ui.logout()
+
+    # 5. The AM fund gives its opinion; the director sends the sealed proposal.
+    ui.login("insurer")
+    ui.driver.get(contract)
+    _act(ui, "avis_am", "avis de l'organisme local d'assurance maladie")
+    ui.wait_text("Acte enregistré")
+    ui.logout()
+    ui.login("director")
+    ui.driver.get(contract)
+    _act(ui, "envoi", "envoi de la proposition")
+    ui.wait_text("Acte enregistré : envoi de la proposition")
+    assert ui.find("#etat").text == "proposition envoyée"
+    documents = ui.find("#documents").text
+    assert "proposition de contrat, version 1" in documents and "SHA-256" in documents
+    ui.shot("proposition-envoyee")
+    ui.logout()
+
+    # 6. The establishment acknowledges receipt (the period opens), records the CME opinion,
+    #    accepts and signs: it sees the document's hash and types its password again.
+    ui.login("establishment")
+    ui.driver.get(contract)
+    consent = ui.find("#acte-accuse_reception").text
+    assert "J'accuse réception du document dont l'empreinte SHA-256 est" in consent
+    _act(ui, "accuse_reception", "accusé de réception")
+    assert ui.find("#etat").text == "première période contradictoire ouverte"
+    assert "23 h 59 (heure de Paris)" in ui.find("#echeance").text
+    ui.shot("periode-1")
+    _act(ui, "avis_cme", "avis de la CME")
+    _act(ui, "acceptation", "acceptation de la proposition")
+    _act(ui, "signature", "signature", password="mauvais-mot-de-passe")
+    assert "Signature refusée" in ui.find("#erreur-acte").text
+    ui.shot("signature-mot-de-passe-faux")
+    assert "Je signe, au nom de la partie que je représente, le document dont l'empreinte SHA-256 est" in ui.find("#acte-signature").text
+    _act(ui, "signature", "signature", password=PASSWORD)
+    ui.wait_text("Acte enregistré : signature")
+    assert ui.find("#etat").text == "en cours de signature"
+    ui.shot("signature-etablissement")
+    ui.logout()
+
+    # 7. The DG ARS and the AM fund director sign: the signed contract is issued and sealed.
+    ui.login("director")
+    ui.driver.get(contract)
+    _act(ui, "signature", "signature", password=PASSWORD)
+    ui.logout()
+    ui.login("insurer")
+    ui.driver.get(contract)
+    _act(ui, "signature", "signature", password=PASSWORD)
+    ui.wait_text("signé par les trois parties")
+    assert "contrat signé, version 1" in ui.find("#documents").text
+    history = ui.find("#historique").text
+    for step in ("avis de l'organisme local d'assurance maladie", "envoi de la proposition", "accusé de réception",
+                 "avis de la CME", "acceptation de la proposition", "signature"):
+        assert step in history, step
+    ui.shot("contrat-signe")
+
+    # 8. Anyone can check the signed contract's hash on the public verification page.
+    sha = ui.find("#documents code").text
+    ui.logout()
+    ui.open("/verifier")
+    ui.find("#empreinte").send_keys(sha)
+    ui.click_and_wait_new_page(ui.button("Vérifier"))
+    ui.wait_text("Document authentique")
+    assert "CHR LILLE" in ui.find("#resultat").text
+    ui.shot("verification")
+
+
+def test_echeances_et_liste(browser):
+    """« Mes échéances » and the contract list of the insurer, with the CSV export link; the expert
+    does not take part in contracts."""
+    ui = browser
+    ui.login("insurer")
+    ui.click_and_wait_new_page(ui.driver.find_element(By.XPATH, "//nav//a[normalize-space()='Mes échéances']"))
+    assert ui.h1() == "Mes échéances"
+    text = ui.find("#echeances").text
+    assert "CH SAMBRE AVESNOIS MAUBEUGE" in text and "première période contradictoire ouverte" in text
+    ui.shot("echeances")
+    ui.click_and_wait_new_page(ui.driver.find_element(By.XPATH, "//nav//a[normalize-space()='Contrats']"))
+    table = ui.find("#table-contrats").text
+    for name in ("CHR LILLE", "CH VALENCIENNES", "CTRE TRÉLAT EPSM AGGL LILLOISE", "CH SAMBRE AVESNOIS MAUBEUGE"):
+        assert name in table, name
+    assert ui.driver.find_element(By.PARTIAL_LINK_TEXT, "Exporter la liste (CSV)")
+    ui.shot("contrats")
+    ui.logout()
+    ui.login("expert", lands_on="/etablissements")
+    ui.open("/contrats")
+    assert ui.h1() == "Accès refusé (erreur 403)"

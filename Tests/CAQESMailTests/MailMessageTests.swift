@@ -1,4 +1,5 @@
 import Foundation
+import CAQESTestSupport
 import Testing
 @testable import CAQESMail
 

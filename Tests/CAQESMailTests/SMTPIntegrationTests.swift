@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import CAQESTestSupport
 import Testing
 @testable import CAQESMail
 

@@ -2,39 +2,40 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-struct TestSetupError: Error, CustomStringConvertible {
-    var description: String
+public struct TestSetupError: Error, CustomStringConvertible {
+    public var description: String
+    public init(description: String) { self.description = description }
 }
 
 /// One message as received and parsed by the Python server (Resources/smtp_server.py).
-struct ReceivedMail: Decodable {
-    var mail_from: String
-    var rcpt_tos: [String]
-    var raw_b64: String
-    var subject: String
-    var from: String
-    var to: String
-    var body: String
-    var defects: [String]
-    var tls: Bool
-    var auth: String?
+public struct ReceivedMail: Decodable, Sendable {
+    public var mail_from: String
+    public var rcpt_tos: [String]
+    public var raw_b64: String
+    public var subject: String
+    public var from: String
+    public var to: String
+    public var body: String
+    public var defects: [String]
+    public var tls: Bool
+    public var auth: String?
 
-    var raw: [UInt8] { Array(Data(base64Encoded: raw_b64) ?? Data()) }
+    public var raw: [UInt8] { Array(Data(base64Encoded: raw_b64) ?? Data()) }
 }
 
 /// A real aiosmtpd server in a child process, one per test. Stopped by closing its stdin.
-final class TestSMTPServer {
+public final class TestSMTPServer {
     let process: Process
     let stdinPipe: Pipe
-    let port: Int
-    let directory: URL
+    public let port: Int
+    public let directory: URL
 
     static let script = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()
         .appendingPathComponent("Resources/smtp_server.py")
 
     /// Fails (never skips) when python3 or aiosmtpd is missing.
-    static func requireAiosmtpd() throws {
+    public static func requireAiosmtpd() throws {
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         check.arguments = ["python3", "-c", "import aiosmtpd"]
@@ -51,7 +52,7 @@ final class TestSMTPServer {
         }
     }
 
-    init(tls: String? = nil, auth: String? = nil, loginOnly: Bool = false) throws {
+    public init(tls: String? = nil, auth: String? = nil, loginOnly: Bool = false) throws {
         try Self.requireAiosmtpd()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("caqes-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -86,7 +87,7 @@ final class TestSMTPServer {
         self.port = port
     }
 
-    func messages() throws -> [ReceivedMail] {
+    public func messages() throws -> [ReceivedMail] {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasSuffix(".json") }
             .sorted { Int($0.dropLast(5)) ?? 0 < Int($1.dropLast(5)) ?? 0 }
@@ -95,7 +96,7 @@ final class TestSMTPServer {
         }
     }
 
-    func stop() {
+    public func stop() {
         try? stdinPipe.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(5)
         while process.isRunning && Date() < deadline { usleep(20_000) }
@@ -110,13 +111,13 @@ final class TestSMTPServer {
 }
 
 /// A TCP server that accepts connections and never says anything (for timeouts).
-func startSilentServer(group: any EventLoopGroup) async throws -> any Channel {
+public func startSilentServer(group: any EventLoopGroup) async throws -> any Channel {
     try await ServerBootstrap(group: group)
         .bind(host: "127.0.0.1", port: 0).get()
 }
 
 /// A port on which nothing listens (bound then closed).
-func unusedPort(group: any EventLoopGroup) async throws -> Int {
+public func unusedPort(group: any EventLoopGroup) async throws -> Int {
     let channel = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
     let port = channel.localAddress!.port!
     try await channel.close()
