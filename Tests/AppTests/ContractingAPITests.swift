@@ -308,6 +308,62 @@ struct ContractingAPITests {
         }
     }
 
+    /// Who sees the contract of CHU de Lille (HDF, Nord): its region's ARS, the Nord fund, its own
+    /// accounts and the administrator; a foreign region, department or holder gets 404; the expert
+    /// has no contract family (403); the campaign is ARS-only.
+    static let matrix: [(email: String, contract: HTTPStatus, campaign: HTTPStatus)] = [
+        ("admin@caqes.fr", .ok, .ok),
+        ("analyste@ars.fr", .ok, .ok), ("dg@ars.fr", .ok, .ok), ("analyste-idf@ars.fr", .notFound, .notFound),
+        ("cpam@am.fr", .ok, .forbidden), ("cpam62@am.fr", .notFound, .forbidden),
+        ("chu@lille.fr", .ok, .forbidden), ("autre@etab.fr", .notFound, .forbidden),
+        ("expert@omedit.fr", .forbidden, .forbidden),
+    ]
+
+    @Test("Access matrix: every role × every contracting route × a foreign record")
+    func accessMatrix() async throws {
+        try await withApp { app in
+            try await Self.setUp(app)
+            try await createUser(app, "admin@caqes.fr", .admin)
+            var (client, campaign) = try await Self.frozenCampaign(app)
+            let created = try await client.json(.POST, "/api/v1/contrats", as: "analyste@ars.fr",
+                                                #"{"campagne": "\#(campaign)", "titulaire": "590780193", "debut": "2023-01-01", "fin": "2025-12-31", "produits_am": "80000000.00"}"#,
+                                                expect: .created)
+            let id = try #require(created["id"] as? String).lowercased()
+            _ = try await client.act(id, #"{"type": "avis_am"}"#, as: "cpam@am.fr")
+            let sent = try await client.act(id, #"{"type": "envoi"}"#, as: "dg@ars.fr")
+            let sha = try #require((sent["documents"] as? [[String: Any]])?.first?["sha256"] as? String)
+            let events = try await ContractEventRecord.query(on: app.db).count()
+            for (email, contract, campaignStatus) in Self.matrix {
+                // API
+                #expect(try await client.send(.GET, "/api/v1/contrats/\(id)", as: email).status == contract, "API contract for \(email)")
+                #expect(try await client.send(.GET, "/api/v1/documents/\(sha)", as: email).status == contract, "API document for \(email)")
+                #expect(try await client.send(.GET, "/api/v1/campagnes-ciblage/\(campaign)", as: email).status == campaignStatus, "API campaign for \(email)")
+                let act = try await client.send(.POST, "/api/v1/contrats/\(id)/actes", as: email, #"{"type": "avis_cme"}"#)
+                if contract != .ok { #expect(act.status == contract, "API act for \(email)") }
+                // Pages
+                var browser = Browser(app)
+                try await browser.login(email)
+                #expect(try await browser.get("/contrats/\(id)").status == contract, "page contract for \(email)")
+                #expect(try await browser.get("/documents/\(sha)").status == contract, "page document for \(email)")
+                #expect(try await browser.get("/campagnes/\(campaign)").status == campaignStatus, "page campaign for \(email)")
+                let form = try await browser.post("/contrats/\(id)/actes", form: ["type": "avis_cme", "date": "2022-09-01"])
+                if contract != .ok { #expect(form.status == contract, "page act for \(email)") }
+                let list = try await browser.get("/contrats")
+                #expect(list.status == (contract == .forbidden ? .forbidden : .ok))
+                if contract == .notFound { #expect(!list.body.string.contains("CHR LILLE"), "list for \(email)") }
+            }
+            // No account outside the contract's scope (or without the family) wrote anything.
+            let allowed = Set(Self.matrix.filter { $0.contract == .ok }.map(\.email))
+            let written = try await ContractEventRecord.query(on: app.db).sort(\.$seq).all().dropFirst(events)
+            #expect(written.allSatisfy { record in allowed.contains { record.actor.contains("<\($0)>") } }, "\(written.map(\.actor))")
+            // The public verification page says only kind, holder, version, date and state.
+            let verify = try await app.testing().sendRequest(.GET, "/verifier/\(sha)")
+            #expect(verify.status == .ok && verify.body.string.contains("Document authentique") && verify.body.string.contains("CHR LILLE"))
+            #expect(!verify.body.string.contains("80\u{202F}000\u{202F}000"))
+            #expect(try await app.testing().sendRequest(.GET, "/verifier/\(String(repeating: "a", count: 64))").status == .notFound)
+        }
+    }
+
     @Test("Hostile act bodies and identifiers answer 4xx in French, never 5xx")
     func hostile() async throws {
         try await withApp { app in
