@@ -2,9 +2,10 @@
 // 3 runs, single thread. Prints each run, the median, the per-document
 // time and the peak resident memory (VmHWM).
 //
-//   swift build -c release -j 1 --product bench-documents
-//   .build/release/bench-documents [--count 1000] [--runs 3] [--sample out.pdf]
+//   swift build -c release --scratch-path .build-release --product caqes-bench-documents
+//   .build-release/release/caqes-bench-documents [--count 1000] [--runs 3] [--sample out.pdf]
 //                                  [--key key.pem --cert cert.pem]   (default: self-signed P-256)
+import CAQESCore
 import CAQESDocuments
 import Foundation
 
@@ -27,16 +28,9 @@ while let argument = arguments.popFirst() {
     }
 }
 
-/// "1 234 567,89 €" with U+202F NARROW NO-BREAK SPACE as group separator.
+/// Amounts as every document writes them: the one French number writer of CAQESCore.
 func euros(_ cents: Int) -> String {
-    var digits = String(cents / 100)
-    var grouped = ""
-    while digits.count > 3 {
-        grouped = "\u{202F}" + digits.suffix(3) + grouped
-        digits.removeLast(3)
-    }
-    let c = cents % 100
-    return digits + grouped + "," + (c < 10 ? "0\(c)" : "\(c)") + "\u{00A0}€"
+    FrenchNumberFormat.euros(Decimal(cents) / 100)
 }
 
 let legal = [
