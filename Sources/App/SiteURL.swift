@@ -31,6 +31,9 @@ enum SiteURL: Sendable {
     case campaign(UUID)
     case campaignFreeze(UUID)
     case campaignOverride(UUID)
+    case campaignContracts(UUID)
+    case campaignSend(UUID)
+    case contractsOpinion
     case contracts
     case contractsCSV
     case contract(UUID)
@@ -81,6 +84,9 @@ enum SiteURL: Sendable {
         case .campaign(let id): return Route.campaign.path(id.lowercased)
         case .campaignFreeze(let id): return Route.campaignFreeze.path(id.lowercased)
         case .campaignOverride(let id): return Route.campaignOverride.path(id.lowercased)
+        case .campaignContracts(let id): return Route.campaignContracts.path(id.lowercased)
+        case .campaignSend(let id): return Route.campaignSend.path(id.lowercased)
+        case .contractsOpinion: return Route.contractsOpinion.path()
         case .contracts: return Route.contracts.path()
         case .contractsCSV: return Route.contractsCSV.path()
         case .contract(let id): return Route.contract.path(id.lowercased)
@@ -132,6 +138,9 @@ enum SiteURL: Sendable {
         case campaign = "/campagnes/:id"
         case campaignFreeze = "/campagnes/:id/gel"
         case campaignOverride = "/campagnes/:id/derogations"
+        case campaignContracts = "/campagnes/:id/contrats"
+        case campaignSend = "/campagnes/:id/envoi"
+        case contractsOpinion = "/contrats/avis-am"
         case contracts = "/contrats"
         case contractsCSV = "/contrats.csv"
         case contractCreate = "/contrats/nouveau"
@@ -146,6 +155,9 @@ enum SiteURL: Sendable {
         case apiCampaign = "/api/v1/campagnes-ciblage/:id"
         case apiCampaignFreeze = "/api/v1/campagnes-ciblage/:id/gel"
         case apiCampaignOverrides = "/api/v1/campagnes-ciblage/:id/derogations"
+        case apiCampaignContracts = "/api/v1/campagnes-ciblage/:id/contrats"
+        case apiCampaignSend = "/api/v1/campagnes-ciblage/:id/envoi"
+        case apiContractsOpinion = "/api/v1/contrats/avis-am"
         case apiContracts = "/api/v1/contrats"
         case apiContract = "/api/v1/contrats/:id"
         case apiContractActs = "/api/v1/contrats/:id/actes"

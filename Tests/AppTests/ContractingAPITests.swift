@@ -308,6 +308,40 @@ struct ContractingAPITests {
         }
     }
 
+    @Test("The whole list at once: contracts from the stored AM products, the fund's opinion on all, sending as one job")
+    func bulk() async throws {
+        try await withApp { app in
+            try await Self.setUp(app)
+            try await MeasuresImporter(db: app.db, logger: app.logger, clock: app.clock)
+                .run(kind: .measures, path: try temporaryFile("finess;mesure;annee;valeur\n590780193;am_products;2022;80000000\n"),
+                     fileName: "produits.csv", options: .init(), actor: .system)
+            var client = Client(app: app)
+            app.clock.set(Self.at("2022-09-01"))
+            let created = try await client.json(.POST, "/api/v1/campagnes-ciblage", as: "analyste@ars.fr",
+                                                #"{"region": "32", "annee": 2022, "catalogues": ["national-2022"]}"#, expect: .created)
+            let campaign = try #require(created["id"] as? String)
+            _ = try await client.json(.POST, "/api/v1/campagnes-ciblage/\(campaign)/derogations", as: "analyste@ars.fr",
+                                      #"{"titulaire": "590781803", "indicateur": "N1", "cible": true, "raison": "Ajout régional"}"#, expect: .created)
+            _ = try await client.json(.POST, "/api/v1/campagnes-ciblage/\(campaign)/contrats", as: "analyste@ars.fr",
+                                      #"{"debut": "2023-01-01", "fin": "2025-12-31"}"#, expect: .conflict)
+            _ = try await client.json(.POST, "/api/v1/campagnes-ciblage/\(campaign)/gel", as: "dg@ars.fr", #"{"date_decision": "2022-09-01"}"#)
+            let result = try await client.json(.POST, "/api/v1/campagnes-ciblage/\(campaign)/contrats", as: "analyste@ars.fr",
+                                               #"{"debut": "2023-01-01", "fin": "2025-12-31"}"#, expect: .created)
+            #expect(result["crees"] as? Int == 1)
+            #expect((result["ecartes"] as? [String])?.first?.contains("590781803") == true, "no stored AM products: left out, named")
+            app.clock.set(Self.at("2022-09-20"))
+            _ = try await client.json(.POST, "/api/v1/campagnes-ciblage/\(campaign)/envoi", as: "analyste@ars.fr", expect: .forbidden)
+            let opinions = try await client.json(.POST, "/api/v1/contrats/avis-am", as: "cpam@am.fr", #"{"date": "2022-09-19"}"#)
+            #expect(opinions["avis"] as? Int == 1)
+            #expect(try await client.json(.POST, "/api/v1/contrats/avis-am", as: "cpam62@am.fr", "{}")["avis"] as? Int == 0)
+            let queued = try await client.json(.POST, "/api/v1/campagnes-ciblage/\(campaign)/envoi", as: "dg@ars.fr", expect: .accepted)
+            let job = try await waitForJob(app, try #require((queued["tache"] as? String).flatMap(UUID.init(uuidString:))))
+            #expect(job.state == JobState.done.rawValue && job.message == "1 proposition(s) envoyée(s).", "\(job.message ?? "")")
+            let list = try await client.json(.GET, "/api/v1/contrats?etat=proposition_envoyee", as: "dg@ars.fr")
+            #expect(list["total"] as? Int == 1)
+        }
+    }
+
     /// Who sees the contract of CHU de Lille (HDF, Nord): its region's ARS, the Nord fund, its own
     /// accounts and the administrator; a foreign region, department or holder gets 404; the expert
     /// has no contract family (403); the campaign is ARS-only.

@@ -11,8 +11,11 @@ struct ContractingAPIController: RouteCollection {
         campaigns.get(SiteURL.Route.apiCampaign.components, use: showCampaign)
         campaigns.post(SiteURL.Route.apiCampaignFreeze.components, use: freeze)
         campaigns.post(SiteURL.Route.apiCampaignOverrides.components, use: override)
+        campaigns.post(SiteURL.Route.apiCampaignContracts.components, use: createAll)
+        campaigns.post(SiteURL.Route.apiCampaignSend.components, use: sendAll)
         let contracts = routes.grouped(APITokenAuthenticator(), AccessGuard(family: .contracts, api: true))
         contracts.post(SiteURL.Route.apiContracts.components, use: createContract)
+        contracts.post(SiteURL.Route.apiContractsOpinion.components, use: opinionForAll)
         contracts.get(SiteURL.Route.apiContracts.components, use: listContracts)
         contracts.get(SiteURL.Route.apiContract.components, use: showContract)
         contracts.post(SiteURL.Route.apiContractActs.components, use: act)
@@ -72,6 +75,44 @@ struct ContractingAPIController: RouteCollection {
         let campaign = try await service.find(Self.id(req))
         _ = try await service.override(campaign, holder: holder, indicator: indicator, included: included, reason: body.raison ?? "")
         return try await CampaignDTO.make(campaign, service: service).encodeResponse(status: .created, for: req)
+    }
+
+    struct BulkBody: Content { var debut: String?; var fin: String? }
+    struct BulkResult: Content { var crees: Int; var ecartes: [String] }
+
+    /// Contracts for the whole frozen list (AM products from the stored `am_products` measure).
+    @Sendable func createAll(req: Request) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        guard principal.role == .arsAnalyst || principal.role == .arsDirector else { throw UserFacingError.forbidden() }
+        let body = try Self.decode(BulkBody.self, req)
+        let actor = ContractingActor(principal: principal, address: ClientAddress.of(req))
+        let campaign = try await CampaignService(db: req.db, app: req.application, actor: actor, now: req.now).find(Self.id(req))
+        guard campaign.isFrozen else { throw UserFacingError(.conflict, "La campagne n'est pas gelée : la direction doit d'abord geler la liste (D28).") }
+        let (start, end) = (try APIDate.require(body.debut, field: "debut"), try APIDate.require(body.fin, field: "fin"))
+        let result = try await BulkContracting(db: req.db, app: req.application, actor: actor, now: req.now).createAll(campaign, start: start, end: end)
+        return try await BulkResult(crees: result.created, ecartes: result.skipped).encodeResponse(status: .created, for: req)
+    }
+
+    /// Sends every proposal of the campaign that has its AM opinion, as one job.
+    @Sendable func sendAll(req: Request) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        let actor = ContractingActor(principal: principal, address: ClientAddress.of(req))
+        let campaign = try await CampaignService(db: req.db, app: req.application, actor: actor, now: req.now).find(Self.id(req))
+        let job = try await BulkContracting(db: req.db, app: req.application, actor: actor, now: req.now).queueSending(campaign)
+        return try await ["tache": job.uuidString.lowercased()].encodeResponse(status: .accepted, for: req)
+    }
+
+    struct OpinionBody: Content { var date: String? }
+
+    /// The AM fund's opinion on every proposal of its scope waiting to be sent.
+    @Sendable func opinionForAll(req: Request) async throws -> [String: Int] {
+        let principal = try await req.requirePrincipal()
+        guard ContractAct.insuranceOpinion.roles.contains(principal.role) else { throw UserFacingError.forbidden() }
+        let body = try Self.decode(OpinionBody.self, req)
+        let actor = ContractingActor(principal: principal, address: ClientAddress.of(req))
+        let count = try await BulkContracting(db: req.db, app: req.application, actor: actor, now: req.now)
+            .insuranceOpinionForAll(date: try APIDate.parse(body.date, field: "date"))
+        return ["avis": count]
     }
 
     // MARK: Contracts

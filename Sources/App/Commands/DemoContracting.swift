@@ -20,11 +20,7 @@ enum DemoContracting {
         guard let user = try await User.query(on: app.db).filter(\.$email == email).first(), let id = user.id else {
             throw CommandFailure("compte de démonstration absent : \(email)")
         }
-        let scopes = try await UserScope.query(on: app.db).filter(\.$user.$id == id).all()
-        let elements = scopes.compactMap { s in ScopeKind(rawValue: s.kind).map { (kind: $0, code: s.code) } }
-        return ContractingActor(userID: id, label: "\(user.displayName) <\(user.email)>", role: user.roleValue,
-                                scope: AccessScope.of(role: user.roleValue, elements: elements),
-                                isLegalRepresentative: user.isLegalRepresentative, address: "démonstration")
+        return try await ContractingActor.of(userID: id, db: app.db, address: "démonstration")
     }
 
     static func seed(app: Application, console: any Console, password: String) async throws {

@@ -16,8 +16,12 @@ struct ContractingController: RouteCollection {
         campaigns.post(SiteURL.Route.campaignOverride.components, use: campaignOverride)
         campaigns.post(SiteURL.Route.campaignFreeze.components, use: campaignFreeze)
         campaigns.post(SiteURL.Route.contractCreate.components, use: contractCreate)
+        campaigns.get(SiteURL.Route.campaignContracts.components, use: bulkPreview)
+        campaigns.post(SiteURL.Route.campaignContracts.components, use: bulkCreate)
+        campaigns.post(SiteURL.Route.campaignSend.components, use: bulkSend)
         let contracts = routes.grouped(AccessGuard(family: .contracts, api: false))
         contracts.get(SiteURL.Route.deadlines.components, use: deadlines)
+        contracts.post(SiteURL.Route.contractsOpinion.components, use: bulkOpinion)
         contracts.get(SiteURL.Route.contracts.components, use: contractList)
         contracts.get(SiteURL.Route.contractsCSV.components, use: contractCSV)
         contracts.get(SiteURL.Route.contract.components, use: contractPage)
@@ -197,6 +201,10 @@ struct ContractingController: RouteCollection {
         let outcomes: [SelectOption]
         let errors: [String]
         let today: String
+        let bulkHref: String
+        let sendHref: String
+        let canSend: Bool
+        let jobs: [String]
     }
 
     @Sendable func campaignPage(req: Request) async throws -> View {
@@ -252,7 +260,11 @@ struct ContractingController: RouteCollection {
             filterOutcome: query.cible ?? "",
             outcomes: ["oui", "non", "non évaluable"].map { SelectOption(value: $0, label: $0, selected: $0 == query.cible) },
             errors: errors,
-            today: LegalClock.today(req.now).iso)
+            today: LegalClock.today(req.now).iso,
+            bulkHref: SiteURL.campaignContracts(id).path,
+            sendHref: SiteURL.campaignSend(id).path,
+            canSend: campaign.isFrozen && principal.role == .arsDirector && contracts.contains { $0.state == ContractProcedure.State.targeted.code },
+            jobs: try await Self.bulkJobs(id, db: req.db))
         return try await req.view.render("contracting/campaign", page)
     }
 
@@ -312,6 +324,101 @@ struct ContractingController: RouteCollection {
         }
     }
 
+    /// The sending jobs of a campaign, newest first, as one line each.
+    static func bulkJobs(_ campaign: UUID, db: any Database) async throws -> [String] {
+        let jobs = try await Job.query(on: db).filter(\.$kind == BulkContracting.sendKind).sort(\.$createdAt, .descending).limit(50).all()
+        return jobs.filter { (try? JSONText.decode(BulkContracting.SendPayload.self, from: $0.payload))?.campagne == campaign }.prefix(5).map { job in
+            "Envoi groupé du \(FrenchFormat.dateTime(job.createdAt)) par \(job.actorLabel) : \(job.state)"
+                + (job.message.map { " — \($0)" } ?? (job.state == JobState.running.rawValue ? " (\(Int(job.progress * 100)) %)" : ""))
+        }
+    }
+
+    struct BulkPage: Encodable {
+        struct Row: Encodable { let holder: String; let name: String; let indicators: String; let products: String; let status: String }
+        let layout: LayoutContext
+        let title: String
+        let rows: [Row]
+        let creatable: Int
+        let start: String
+        let end: String
+        let actionHref: String
+        let backHref: String
+    }
+
+    struct BulkQuery: Content { var debut: String?; var fin: String? }
+
+    @Sendable func bulkPreview(req: Request) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw UserFacingError.notFound() }
+        let actor = Self.actor(req, principal)
+        let campaign = try await CampaignService(db: req.db, app: req.application, actor: actor, now: req.now).find(id)
+        let query = (try? req.query.decode(BulkQuery.self)) ?? BulkQuery()
+        let start: LocalDate, end: LocalDate
+        do {
+            start = try APIDate.require(query.debut, field: "date d'effet")
+            end = try APIDate.require(query.fin, field: "date de fin")
+        } catch let error as UserFacingError {
+            return try await renderCampaign(req, errors: [error.message]).encodeResponse(status: error.status, for: req)
+        }
+        let plan = try await BulkContracting(db: req.db, app: req.application, actor: actor, now: req.now).plan(campaign, start: start)
+        let page = BulkPage(
+            layout: LayoutContext(request: req, title: "Contrats de la liste", principal: principal,
+                                  breadcrumbs: [("Campagnes de ciblage", .campaigns), ("Région \(campaign.regionCode), exécution n° \(campaign.runNumber)", .campaign(id)), ("Contrats de la liste", nil)]),
+            title: "Contrats de toute la liste — du \(start) au \(end)",
+            rows: plan.map { line in
+                .init(holder: line.holder, name: line.name, indicators: line.indicators.joined(separator: ", "),
+                      products: line.products.map(FrenchNumberFormat.euros) ?? "absents",
+                      status: line.existing != nil ? "contrat déjà créé" : (line.products == nil ? "écarté : produits AM \(start.year - 1) absents" : "à créer"))
+            },
+            creatable: plan.filter { $0.existing == nil && $0.products != nil }.count,
+            start: start.iso, end: end.iso, actionHref: SiteURL.campaignContracts(id).path, backHref: SiteURL.campaign(id).path)
+        return try await req.view.render("contracting/bulk", page).encodeResponse(for: req)
+    }
+
+    @Sendable func bulkCreate(req: Request) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        guard principal.role == .arsAnalyst || principal.role == .arsDirector else { throw UserFacingError.forbidden() }
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw UserFacingError.notFound() }
+        let form = try req.content.decode(BulkQuery.self)
+        let actor = Self.actor(req, principal)
+        let campaign = try await CampaignService(db: req.db, app: req.application, actor: actor, now: req.now).find(id)
+        do {
+            guard campaign.isFrozen else { throw UserFacingError(.conflict, "La campagne n'est pas gelée.") }
+            let result = try await BulkContracting(db: req.db, app: req.application, actor: actor, now: req.now)
+                .createAll(campaign, start: try APIDate.require(form.debut, field: "date d'effet"), end: try APIDate.require(form.fin, field: "date de fin"))
+            req.webSession?.setFlash("\(result.created) contrat(s) créé(s)." + (result.skipped.isEmpty ? "" : " Écartés : " + result.skipped.joined(separator: " ; ") + "."))
+            return req.redirect(to: SiteURL.campaign(id).path)
+        } catch let error as UserFacingError where error.status.code < 500 {
+            return try await renderCampaign(req, errors: [error.message]).encodeResponse(status: error.status, for: req)
+        }
+    }
+
+    @Sendable func bulkSend(req: Request) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw UserFacingError.notFound() }
+        let actor = Self.actor(req, principal)
+        let campaign = try await CampaignService(db: req.db, app: req.application, actor: actor, now: req.now).find(id)
+        do {
+            _ = try await BulkContracting(db: req.db, app: req.application, actor: actor, now: req.now).queueSending(campaign)
+            req.webSession?.setFlash("Envoi groupé lancé : chaque proposition est générée, scellée et envoyée ; l'état de la tâche s'affiche ci-dessous.")
+            return req.redirect(to: SiteURL.campaign(id).path)
+        } catch let error as UserFacingError where error.status.code < 500 {
+            return try await renderCampaign(req, errors: [error.message]).encodeResponse(status: error.status, for: req)
+        }
+    }
+
+    struct OpinionForm: Content { var date: String? }
+
+    @Sendable func bulkOpinion(req: Request) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        guard ContractAct.insuranceOpinion.roles.contains(principal.role) else { throw UserFacingError.forbidden() }
+        let form = try req.content.decode(OpinionForm.self)
+        let count = try await BulkContracting(db: req.db, app: req.application, actor: Self.actor(req, principal), now: req.now)
+            .insuranceOpinionForAll(date: try APIDate.parse(form.date, field: "date de l'avis"))
+        req.webSession?.setFlash("Avis de l'Assurance Maladie enregistré sur \(count) proposition(s).")
+        return req.redirect(to: SiteURL.contracts.path)
+    }
+
     // MARK: Contracts
 
     struct ContractListPage: Encodable {
@@ -325,6 +432,9 @@ struct ContractingController: RouteCollection {
         let states: [SelectOption]
         let csvHref: String
         let sortLinks: [ColumnHead]
+        let canGiveOpinion: Bool
+        let opinionHref: String
+        let today: String
     }
 
     static func listQuery(_ req: Request) -> (state: String?, region: String?, sort: String) {
@@ -365,7 +475,10 @@ struct ContractingController: RouteCollection {
             sortLinks: [("Titulaire", "titulaire"), ("Dép.", "departement"), ("État", "etat"), ("Échéance", "echeance")].map { label, key in
                 ColumnHead(label: label, href: SiteURL.with(SiteURL.contracts.path, base + [URLQueryItem(name: "tri", value: key)]),
                            arrow: q.sort == key ? " ▲" : "", ariaSort: q.sort == key ? "ascending" : "", help: "")
-            })
+            },
+            canGiveOpinion: principal.role == .insurer && contracts.contains { $0.state == ContractProcedure.State.targeted.code },
+            opinionHref: SiteURL.contractsOpinion.path,
+            today: today.iso)
         return try await req.view.render("contracting/contracts", page)
     }
 

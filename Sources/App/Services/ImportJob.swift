@@ -134,6 +134,11 @@ enum JobRunner {
                 end = try await runImport(payload, id: id, app: app, logger: logger) { progress in
                     latest.withLockedValue { $0 = progress }
                 }
+            case BulkContracting.sendKind:
+                let message = try await BulkContracting.runSending(job, app: app) { progress in
+                    latest.withLockedValue { $0 = progress }
+                }
+                end = (.done, message, nil, nil)
             case ContractDeadlines.expiryKind, ContractDeadlines.entryIntoForceKind:
                 end = (.done, try await ContractDeadlines.run(job, app: app), nil, nil)
             default:
