@@ -33,6 +33,7 @@ enum SiteURL: Sendable {
     case campaignOverride(UUID)
     case campaignContracts(UUID)
     case campaignSend(UUID)
+    case campaignAmendments(UUID)
     case contractsOpinion
     case contracts
     case contractsCSV
@@ -86,6 +87,7 @@ enum SiteURL: Sendable {
         case .campaignOverride(let id): return Route.campaignOverride.path(id.lowercased)
         case .campaignContracts(let id): return Route.campaignContracts.path(id.lowercased)
         case .campaignSend(let id): return Route.campaignSend.path(id.lowercased)
+        case .campaignAmendments(let id): return Route.campaignAmendments.path(id.lowercased)
         case .contractsOpinion: return Route.contractsOpinion.path()
         case .contracts: return Route.contracts.path()
         case .contractsCSV: return Route.contractsCSV.path()
@@ -140,6 +142,7 @@ enum SiteURL: Sendable {
         case campaignOverride = "/campagnes/:id/derogations"
         case campaignContracts = "/campagnes/:id/contrats"
         case campaignSend = "/campagnes/:id/envoi"
+        case campaignAmendments = "/campagnes/:id/avenants"
         case contractsOpinion = "/contrats/avis-am"
         case contracts = "/contrats"
         case contractsCSV = "/contrats.csv"
@@ -157,6 +160,7 @@ enum SiteURL: Sendable {
         case apiCampaignOverrides = "/api/v1/campagnes-ciblage/:id/derogations"
         case apiCampaignContracts = "/api/v1/campagnes-ciblage/:id/contrats"
         case apiCampaignSend = "/api/v1/campagnes-ciblage/:id/envoi"
+        case apiCampaignAmendments = "/api/v1/campagnes-ciblage/:id/avenants"
         case apiContractsOpinion = "/api/v1/contrats/avis-am"
         case apiContracts = "/api/v1/contrats"
         case apiContract = "/api/v1/contrats/:id"

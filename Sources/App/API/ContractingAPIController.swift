@@ -13,6 +13,7 @@ struct ContractingAPIController: RouteCollection {
         campaigns.post(SiteURL.Route.apiCampaignOverrides.components, use: override)
         campaigns.post(SiteURL.Route.apiCampaignContracts.components, use: createAll)
         campaigns.post(SiteURL.Route.apiCampaignSend.components, use: sendAll)
+        campaigns.post(SiteURL.Route.apiCampaignAmendments.components, use: amendAll)
         let contracts = routes.grouped(APITokenAuthenticator(), AccessGuard(family: .contracts, api: true))
         contracts.post(SiteURL.Route.apiContracts.components, use: createContract)
         contracts.post(SiteURL.Route.apiContractsOpinion.components, use: opinionForAll)
@@ -91,6 +92,22 @@ struct ContractingAPIController: RouteCollection {
         let (start, end) = (try APIDate.require(body.debut, field: "debut"), try APIDate.require(body.fin, field: "fin"))
         let result = try await BulkContracting(db: req.db, app: req.application, actor: actor, now: req.now).createAll(campaign, start: start, end: end)
         return try await BulkResult(crees: result.created, ecartes: result.skipped).encodeResponse(status: .created, for: req)
+    }
+
+    struct AmendmentBody: Content { var debut: String?; var fin: String?; var options: [String: [String: String]]? }
+    struct AmendmentResult: Content { var avenants: Int; var sorties: [String] }
+
+    /// Amendments of every contract in force of the region (prolongation, new indicators), exits
+    /// for holders no longer targeted.
+    @Sendable func amendAll(req: Request) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        let body = try Self.decode(AmendmentBody.self, req)
+        let actor = ContractingActor(principal: principal, address: ClientAddress.of(req))
+        let campaign = try await CampaignService(db: req.db, app: req.application, actor: actor, now: req.now).find(Self.id(req))
+        let result = try await BulkContracting(db: req.db, app: req.application, actor: actor, now: req.now)
+            .prepareAmendments(campaign, start: try APIDate.require(body.debut, field: "debut"), end: try APIDate.require(body.fin, field: "fin"),
+                               options: body.options ?? [:])
+        return try await AmendmentResult(avenants: result.created, sorties: result.exits).encodeResponse(status: .created, for: req)
     }
 
     /// Sends every proposal of the campaign that has its AM opinion, as one job.
@@ -316,6 +333,26 @@ struct ContractSummaryDTO: Content {
     }
 }
 
+extension ContractDTO {
+    /// The contract's own period, cut where a signed (or in force) amendment takes over, then
+    /// each such amendment's period: the indicators and rates that applied when.
+    static func periods(root: Contract, amendments: [Contract]) -> [Period] {
+        let applied = amendments.filter { [ContractProcedure.State.signed.code, ContractProcedure.State.inForce.code].contains($0.state) }
+        var periods: [Period] = []
+        var end = root.endsOn
+        if let first = applied.first, let start = try? LocalDate(first.startsOn) { end = start.adding(days: -1).iso }
+        periods.append(Period(debut: root.startsOn, fin: end, source: "contrat", etat: root.state,
+                              indicateurs: (try? JSONText.decode([ContractIndicator].self, from: root.indicators)) ?? []))
+        for (index, amendment) in applied.enumerated() {
+            var amendmentEnd = amendment.endsOn
+            if index + 1 < applied.count, let next = try? LocalDate(applied[index + 1].startsOn) { amendmentEnd = next.adding(days: -1).iso }
+            periods.append(Period(debut: amendment.startsOn, fin: amendmentEnd, source: "avenant \(amendment.id?.uuidString.lowercased() ?? "")",
+                                  etat: amendment.state, indicateurs: (try? JSONText.decode([ContractIndicator].self, from: amendment.indicators)) ?? []))
+        }
+        return periods
+    }
+}
+
 struct ContractListDTO: Content {
     var elements: [ContractSummaryDTO]
     var total: Int
@@ -345,11 +382,25 @@ struct ContractDTO: Content {
     var evenements: [Event]
     var actes_possibles: [String]
     var avertissements: [String]?
+    /// `contrat` or `avenant`; an amendment names its contract.
+    var nature: String
+    var contrat_initial: UUID?
+    var avenants: [Amendment]
+    /// Which indicators and rates applied in which period: the contract, then each amendment.
+    var periodes: [Period]
+    var sortie: Exit?
+
+    struct Amendment: Content { var id: UUID; var etat: String; var debut: String; var fin: String }
+    struct Period: Content { var debut: String; var fin: String; var source: String; var etat: String; var indicateurs: [ContractIndicator] }
+    struct Exit: Content { var date: String; var raison: String }
 
     static func make(_ c: Contract, service: ContractService, role: Role) async throws -> ContractDTO {
         let events = try await service.events(c)
         let procedure = try ContractService.fold(events)
         let documents = try await service.documents(c)
+        var root = c
+        if let parentID = c.parentID, let parent = try await Contract.find(parentID, on: service.db) { root = parent }
+        let amendments = try await Contract.query(on: service.db).filter(\.$parentID == root.requireID()).sort(\.$startsOn).all()
         return ContractDTO(
             id: try c.requireID(), titulaire: c.holderFINESS, nom: c.holderName, campagne: c.campaignID, region: c.regionCode,
             departement: c.departmentCode, debut: c.startsOn, fin: c.endsOn, produits_am: c.amProducts,
@@ -365,6 +416,10 @@ struct ContractDTO: Content {
                              document: e.documentSHA256, texte: details?.texte)
             },
             actes_possibles: ContractAct.available(in: procedure, for: role).map(\.rawValue),
-            avertissements: nil)
+            avertissements: nil,
+            nature: c.kind, contrat_initial: c.parentID,
+            avenants: amendments.map { Amendment(id: $0.id ?? UUID(), etat: $0.state, debut: $0.startsOn, fin: $0.endsOn) },
+            periodes: Self.periods(root: root, amendments: amendments),
+            sortie: root.exitOn.map { Exit(date: $0, raison: root.exitReason ?? "") })
     }
 }

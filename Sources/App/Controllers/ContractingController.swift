@@ -19,6 +19,7 @@ struct ContractingController: RouteCollection {
         campaigns.get(SiteURL.Route.campaignContracts.components, use: bulkPreview)
         campaigns.post(SiteURL.Route.campaignContracts.components, use: bulkCreate)
         campaigns.post(SiteURL.Route.campaignSend.components, use: bulkSend)
+        campaigns.post(SiteURL.Route.campaignAmendments.components, use: amendAll)
         let contracts = routes.grouped(AccessGuard(family: .contracts, api: false))
         contracts.get(SiteURL.Route.deadlines.components, use: deadlines)
         contracts.post(SiteURL.Route.contractsOpinion.components, use: bulkOpinion)
@@ -205,6 +206,7 @@ struct ContractingController: RouteCollection {
         let sendHref: String
         let canSend: Bool
         let jobs: [String]
+        let amendHref: String
     }
 
     @Sendable func campaignPage(req: Request) async throws -> View {
@@ -264,7 +266,8 @@ struct ContractingController: RouteCollection {
             bulkHref: SiteURL.campaignContracts(id).path,
             sendHref: SiteURL.campaignSend(id).path,
             canSend: campaign.isFrozen && principal.role == .arsDirector && contracts.contains { $0.state == ContractProcedure.State.targeted.code },
-            jobs: try await Self.bulkJobs(id, db: req.db))
+            jobs: try await Self.bulkJobs(id, db: req.db),
+            amendHref: SiteURL.campaignAmendments(id).path)
         return try await req.view.render("contracting/campaign", page)
     }
 
@@ -407,6 +410,22 @@ struct ContractingController: RouteCollection {
         }
     }
 
+    @Sendable func amendAll(req: Request) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw UserFacingError.notFound() }
+        let form = try req.content.decode(BulkQuery.self)
+        let actor = Self.actor(req, principal)
+        let campaign = try await CampaignService(db: req.db, app: req.application, actor: actor, now: req.now).find(id)
+        do {
+            let result = try await BulkContracting(db: req.db, app: req.application, actor: actor, now: req.now)
+                .prepareAmendments(campaign, start: try APIDate.require(form.debut, field: "date d'effet"), end: try APIDate.require(form.fin, field: "date de fin"))
+            req.webSession?.setFlash("\(result.created) avenant(s) préparé(s)." + (result.exits.isEmpty ? "" : " Sorties : " + result.exits.joined(separator: " ; ") + "."))
+            return req.redirect(to: SiteURL.campaign(id).path)
+        } catch let error as UserFacingError where error.status.code < 500 {
+            return try await renderCampaign(req, errors: [error.message]).encodeResponse(status: error.status, for: req)
+        }
+    }
+
     struct OpinionForm: Content { var date: String? }
 
     @Sendable func bulkOpinion(req: Request) async throws -> Response {
@@ -532,7 +551,12 @@ struct ContractingController: RouteCollection {
         let errors: [String]
         let today: String
         let pastStartWarning: String
+        let nature: String
+        let parentHref: String
+        let periods: [PeriodRow]
+        let exit: String
     }
+    struct PeriodRow: Encodable { let dates: String; let source: String; let indicators: String; let href: String }
 
     @Sendable func contractPage(req: Request) async throws -> View {
         try await renderContract(req, errors: [])
@@ -598,8 +622,33 @@ struct ContractingController: RouteCollection {
             currentDocument: current,
             errors: errors,
             today: today.iso,
-            pastStartWarning: (try? LocalDate(contract.startsOn)).map { $0 < today && procedure.state != .inForce ? "La date d'effet (\($0)) est déjà passée." : "" } ?? "")
+            pastStartWarning: (try? LocalDate(contract.startsOn)).map { $0 < today && procedure.state != .inForce ? "La date d'effet (\($0)) est déjà passée." : "" } ?? "",
+            nature: contract.kind == "avenant" ? "Avenant" : "Contrat",
+            parentHref: contract.parentID.map { SiteURL.contract($0).path } ?? "",
+            periods: try await Self.periodRows(contract, db: req.db),
+            exit: contract.exitOn.map { "Sortie : contrat non prolongé, il prend fin le \(Self.date($0)). \(contract.exitReason ?? "")" } ?? "")
         return try await req.view.render("contracting/contract", page)
+    }
+
+    /// The contract's periods and amendments (which indicators applied when), with links.
+    static func periodRows(_ contract: Contract, db: any Database) async throws -> [PeriodRow] {
+        var root = contract
+        if let parentID = contract.parentID, let parent = try await Contract.find(parentID, on: db) { root = parent }
+        let amendments = try await Contract.query(on: db).filter(\.$parentID == root.requireID()).sort(\.$startsOn).all()
+        guard !amendments.isEmpty else { return [] }
+        var rows = ContractDTO.periods(root: root, amendments: amendments).map { p in
+            PeriodRow(dates: "du \(date(p.debut)) au \(date(p.fin))", source: p.source == "contrat" ? "contrat" : "avenant (en vigueur)",
+                      indicators: p.indicateurs.map(\.code).joined(separator: ", "),
+                      href: p.source == "contrat" ? SiteURL.contract(root.id ?? UUID()).path
+                        : SiteURL.contract(UUID(uuidString: String(p.source.dropFirst("avenant ".count))) ?? UUID()).path)
+        }
+        for a in amendments where ![ContractProcedure.State.signed.code, ContractProcedure.State.inForce.code].contains(a.state) {
+            rows.append(PeriodRow(dates: "du \(date(a.startsOn)) au \(date(a.endsOn))",
+                                  source: "avenant en procédure (\(ContractProcedure.State(code: a.state)?.description ?? a.state))",
+                                  indicators: ((try? JSONText.decode([ContractIndicator].self, from: a.indicators)) ?? []).map(\.code).joined(separator: ", "),
+                                  href: SiteURL.contract(a.id ?? UUID()).path))
+        }
+        return rows
     }
 
     struct ActForm: Content {

@@ -108,6 +108,10 @@ final class Contract: Model, @unchecked Sendable {
     @OptionalField(key: "deadline") var deadline: String?
     /// Comma-separated `ContractParty` codes.
     @Field(key: "waiting_on") var waitingOn: String
+    /// A contract in force that an amendment campaign did not prolong: it ends on its end date
+    /// (the holder is no longer targeted), with the reason.
+    @OptionalField(key: "exit_on") var exitOn: String?
+    @OptionalField(key: "exit_reason") var exitReason: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
     @Field(key: "version") var version: Int

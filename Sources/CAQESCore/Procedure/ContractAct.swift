@@ -131,6 +131,7 @@ public enum ContractActError: Error, Equatable, Sendable, CustomStringConvertibl
     case roleNotAllowed(act: String, role: String)
     case insuranceOpinionMissing
     case hearingAlreadyRequested
+    case alreadyAcknowledged
     case missing(String)
 
     public var description: String {
@@ -142,6 +143,8 @@ public enum ContractActError: Error, Equatable, Sendable, CustomStringConvertibl
             return "l'acte « \(act) » n'est pas ouvert au rôle « \(role) »"
         case .insuranceOpinionMissing:
             return "l'avis de l'organisme local d'assurance maladie doit être enregistré avant l'envoi de la proposition (acte « avis_am »)"
+        case .alreadyAcknowledged:
+            return "la réception de ce document est déjà enregistrée : le délai de la période contradictoire court"
         case .hearingAlreadyRequested:
             return "une audition a déjà été demandée pour cette période : l'ARS l'enregistrera une fois tenue"
         case .missing(let what):
@@ -191,7 +194,12 @@ extension ContractAct {
             guard let effective = input.effectiveDate else { throw .missing("date d'effet du contrat") }
             return .sendProposal(insuranceOpinionOn: opinion, effectiveDate: effective)
         case .recordReceipt:
-            // The establishment acknowledges in the platform; the ARS records an e-mail acknowledgement.
+            // The establishment acknowledges a document once, when it arrives; the ARS records an
+            // e-mail acknowledgement, possibly earlier (the earlier proof counts, D19).
+            if role == .establishment, procedure.state != .proposalSent, procedure.state != .amendedProposalNotified,
+               ContractProcedure.allowedEvents(in: procedure.state).contains(.recordReceipt) {
+                throw .alreadyAcknowledged
+            }
             let kind: ReceiptProof.Kind = role == .establishment ? .platformAcknowledgement : .emailAcknowledgement
             return .recordReceipt(ReceiptProof(kind: kind, receivedOn: date))
         case .recordCMEOpinion: return .recordCMEOpinion(on: date)

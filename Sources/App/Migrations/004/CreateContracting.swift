@@ -64,6 +64,8 @@ struct CreateContracting: AsyncMigration {
             .field("state", .string, .required)
             .field("deadline", .string)
             .field("waiting_on", .string, .required)
+            .field("exit_on", .string)
+            .field("exit_reason", .string)
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .field("version", .int, .required)

@@ -114,3 +114,49 @@ extension ContractingActor {
                                 isLegalRepresentative: user.isLegalRepresentative, address: address)
     }
 }
+
+extension BulkContracting {
+    /// Amendments of a frozen amendment campaign (e.g. IDF, October 2024): every contract in force
+    /// of the region whose holder is still targeted gets an amendment (prolongation to `end`, the
+    /// new indicators from `start`), through the same procedure; the others exit at their end date.
+    /// `options` gives, per holder, the IDF day-case surgery option of its amendment.
+    func prepareAmendments(_ campaign: TargetingCampaign, start: LocalDate, end: LocalDate,
+                           options: [String: [String: String]] = [:]) async throws -> (created: Int, exits: [String]) {
+        guard actor.role == .arsAnalyst || actor.role == .arsDirector else {
+            throw UserFacingError(.forbidden, "Seule l'ARS prépare les avenants.")
+        }
+        guard campaign.isFrozen else {
+            throw UserFacingError(.conflict, "La campagne n'est pas gelée : la direction doit d'abord geler la liste (D28).")
+        }
+        let campaignID = try campaign.requireID()
+        let selection = try await CampaignService(db: db, app: app, actor: actor, now: now).selection(campaign)
+        let inForce = try await Contract.query(on: db).filter(\.$regionCode == campaign.regionCode).filter(\.$kind == "contrat")
+            .filter(\.$state == ContractProcedure.State.inForce.code).filter(\.$exitOn == nil).sort(\.$holderName).all()
+        let existing = Set(try await Contract.query(on: db).filter(\.$campaignID == campaignID).filter(\.$kind == "avenant").all().compactMap(\.parentID))
+        let products = try await MeasureRepository(db: db).current(measures: ["am_products"], year: start.year - 1, finess: inForce.map(\.holderFINESS))
+        var created = 0
+        var exits: [String] = []
+        let service = ContractService(db: db, app: app, actor: actor, now: now)
+        for contract in inForce where !existing.contains(contract.id ?? UUID()) {
+            if selection[contract.holderFINESS] != nil {
+                let stored = products.first { $0.finess == contract.holderFINESS }?.value.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
+                let amount = stored ?? Decimal(string: contract.amProducts, locale: Locale(identifier: "en_US_POSIX")) ?? 0
+                _ = try await service.create(.init(campaignID: campaignID, holder: contract.holderFINESS, start: start, end: end,
+                                                   amProducts: amount, options: options[contract.holderFINESS] ?? [:], parent: contract))
+                created += 1
+            } else {
+                let reason = "Titulaire plus ciblé par la campagne \(campaign.regionCode)-\(campaign.year) (exécution n° \(campaign.runNumber), décision du \(campaign.frozenOn.flatMap { try? LocalDate($0) }?.description ?? "")) : contrat non prolongé."
+                try await db.transaction { db in
+                    contract.exitOn = contract.endsOn
+                    contract.exitReason = reason
+                    contract.version += 1
+                    try await contract.save(on: db)
+                    try await AuditLog.append(on: db, actor: actor.audit, action: "contrat.sortie", target: "contrat \(contract.id?.uuidString.lowercased() ?? "")",
+                                              details: "\(contract.holderFINESS) : \(reason)", at: now)
+                }
+                exits.append("\(contract.holderName) (\(contract.holderFINESS)) : fin le \((try? LocalDate(contract.endsOn))?.description ?? contract.endsOn)")
+            }
+        }
+        return (created, exits)
+    }
+}

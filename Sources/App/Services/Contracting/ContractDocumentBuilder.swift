@@ -42,6 +42,19 @@ struct ContractDocumentBuilder {
     var end: String { (try? LocalDate(contract.endsOn))?.description ?? contract.endsOn }
     var products: Decimal { Decimal(string: contract.amProducts, locale: Locale(identifier: "en_US_POSIX")) ?? 0 }
 
+    var isAmendment: Bool { contract.kind == "avenant" }
+
+    /// The title, for an amendment too (« Proposition d'avenant … »).
+    var documentTitle: String {
+        guard isAmendment else { return Self.title(of: type) }
+        switch type {
+        case "proposition": return "Proposition d'avenant au contrat d'amélioration de la qualité et de l'efficience des soins"
+        case "proposition_modifiee": return "Proposition modifiée d'avenant au CAQES"
+        case "contrat_signe": return "Avenant au CAQES signé"
+        default: return Self.title(of: type)
+        }
+    }
+
     func content() throws -> DocumentContent {
         var blocks: [Block] = []
         switch type {
@@ -52,7 +65,7 @@ struct ContractDocumentBuilder {
             blocks += signaturePage()
         }
         return DocumentContent(
-            title: Self.title(of: type),
+            title: documentTitle,
             reference: "CAQES \(contract.regionCode)-\(contract.holderFINESS) v\(version)",
             blocks: blocks,
             footer: FooterInfo(verificationLine: "Document scellé par la plateforme CAQES. Vérifiez-le sur \(siteURL)/verifier avec son empreinte SHA-256 (\(Self.label(of: type)), version \(version), émis le \(today)).")
@@ -73,8 +86,12 @@ struct ContractDocumentBuilder {
     private func body() -> [Block] {
         let national = indicators.filter { !$0.regional }, regional = indicators.filter(\.regional)
         var blocks: [Block] = [
-            .heading(Self.title(of: type), level: 1),
+            .heading(documentTitle, level: 1),
             .text("Vu le code de la sécurité sociale, notamment ses articles L162-30-2 et D162-9 à D162-16 ; vu l'arrêté fixant le contrat type et la liste des indicateurs nationaux ; vu la liste des établissements ciblés arrêtée par le directeur général de l'agence régionale de santé."),
+        ] + (isAmendment ? [
+            .heading("Objet de l'avenant", level: 2),
+            .text("Le présent avenant prolonge le contrat en vigueur jusqu'au \(end) et fixe, à compter du \(start), les indicateurs, cibles et taux ci-dessous, qui remplacent ceux du contrat pour cette période. Les indicateurs, cibles et taux antérieurs restent applicables à l'évaluation des années déjà écoulées."),
+        ] : []) + [
             .heading("Parties", level: 2),
             .keyValues(parties()),
             .heading("Article 1 — Objet", level: 2),

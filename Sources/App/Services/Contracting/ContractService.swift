@@ -88,6 +88,30 @@ struct ContractService {
         var amProducts: Decimal
         var options: [String: String] = [:]
         var rates: [String: String] = [:]
+        /// An amendment (`avenant`) of this contract in force, instead of a new contract.
+        var parent: Contract? = nil
+    }
+
+    /// The IDF day-case surgery option (regional-idf-2025): option 1 (all disciplines) or 2 (one
+    /// specialty, named), fixed in each contract; it adds its regional indicator.
+    static func dayCaseIndicator(options: [String: String], catalogues: [String]) throws -> String? {
+        guard catalogues.contains("regional-idf-2025") else {
+            if options["chirurgie_ambulatoire"] != nil {
+                throw UserFacingError(.unprocessableEntity, "« options » : l'option de chirurgie ambulatoire n'existe qu'avec le catalogue regional-idf-2025.")
+            }
+            return nil
+        }
+        switch options["chirurgie_ambulatoire"] {
+        case nil: return nil
+        case "1": return "IDF-CA-OPT1"
+        case "2":
+            guard let specialty = options["specialite"]?.trimmingCharacters(in: .whitespaces), !specialty.isEmpty, specialty.count <= 100 else {
+                throw UserFacingError(.unprocessableEntity, "« options » : l'option 2 de chirurgie ambulatoire porte sur une spécialité ; indiquez-la dans « specialite ».")
+            }
+            return "IDF-CA-OPT2"
+        case let other?:
+            throw UserFacingError(.unprocessableEntity, "« options » : option de chirurgie ambulatoire « \(other.prefix(10)) » inconnue (attendu : 1 ou 2).")
+        }
     }
 
     /// Makes the contract of one holder of a frozen campaign; its indicators come from the frozen
@@ -111,8 +135,19 @@ struct ContractService {
             throw UserFacingError(.unprocessableEntity, "Un CAQES dure au plus 5 ans (L162-30-2) : du \(new.start) au \(new.end), c'est plus.")
         }
         let selection = try await campaigns.selection(campaign)
-        guard let lines = selection[new.holder], !lines.isEmpty else {
+        guard var lines = selection[new.holder], !lines.isEmpty else {
             throw UserFacingError(.unprocessableEntity, "« titulaire » : \(new.holder.prefix(20)) n'est pas sur la liste gelée de cette campagne.")
+        }
+        if let dayCase = try Self.dayCaseIndicator(options: new.options, catalogues: campaign.catalogueIDs) {
+            // The option's indicator is not targeted: it is fixed in the contract (regional-idf-2025).
+            let line = TargetingResultRecord()
+            line.holderFINESS = new.holder
+            line.holderName = lines[0].holderName
+            line.catalogueID = "regional-idf-2025"
+            line.indicator = dayCase
+            line.regional = true
+            line.outcome = "oui"
+            lines.append(line)
         }
         guard let holder = try await EstablishmentRepository(db: db, scope: .all).holder(new.holder) else {
             throw UserFacingError(.unprocessableEntity, "« titulaire » : \(new.holder.prefix(20)) est absent du registre.")
@@ -144,7 +179,8 @@ struct ContractService {
             }
             indicators.append(ContractIndicator(code: line.indicator, libelle: definition?.label ?? line.indicator, catalogue: line.catalogueID,
                                                 regional: line.regional, taux: rate, cibles: targets,
-                                                origine: overrides.contains("\(line.holderFINESS)|\(line.indicator)") ? "derogation" : "ciblage"))
+                                                origine: line.indicator.hasPrefix("IDF-CA-") ? "option" :
+                                                    (overrides.contains("\(line.holderFINESS)|\(line.indicator)") ? "derogation" : "ciblage")))
         }
         var warnings: [String] = []
         let today = LegalClock.today(now)
@@ -154,7 +190,8 @@ struct ContractService {
         let contract = Contract()
         contract.id = UUID()
         contract.campaignID = try campaign.requireID()
-        contract.kind = "contrat"
+        contract.kind = new.parent == nil ? "contrat" : "avenant"
+        contract.parentID = new.parent?.id
         contract.holderFINESS = holder.finess
         contract.holderName = holder.name
         contract.legalEntityFINESS = holder.legalEntity
@@ -175,8 +212,8 @@ struct ContractService {
         let indicatorCount = indicators.count
         try await db.transaction { db in
             if try await Contract.query(on: db).filter(\.$campaignID == contract.campaignID)
-                .filter(\.$holderFINESS == holder.finess).filter(\.$kind == "contrat").first() != nil {
-                throw UserFacingError(.conflict, "Un contrat existe déjà pour \(holder.finess) dans cette campagne.")
+                .filter(\.$holderFINESS == holder.finess).filter(\.$kind == contract.kind).first() != nil {
+                throw UserFacingError(.conflict, "Un \(contract.kind) existe déjà pour \(holder.finess) dans cette campagne.")
             }
             try await contract.create(on: db)
             try await AuditLog.append(on: db, actor: actor.audit, action: "contrat.creation", target: "contrat \(try contract.requireID().uuidString.lowercased())",
