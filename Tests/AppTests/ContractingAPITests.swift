@@ -260,8 +260,24 @@ struct ContractingAPITests {
             _ = try await client.act(id, #"{"type": "envoi"}"#, as: "dg@ars.fr")
             // The ARS records an e-mail acknowledgement dated 3 October.
             app.clock.set(Self.at("2022-10-04"))
-            let received = try await client.act(id, #"{"type": "accuse_reception", "date": "2022-10-03"}"#, as: "analyste@ars.fr")
+            // Multipart, with the e-mail acknowledgement as its proof (D19), through the upload path.
+            let boundary = "preuve-boundary"
+            let proof = "Accusé de réception du courriel du 03/10/2022"
+            var headers = try await client.headers("analyste@ars.fr")
+            headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary])
+            let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\naccuse_reception\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"date\"\r\n\r\n2022-10-03\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"piece\"; filename=\"ar.eml\"\r\nContent-Type: message/rfc822\r\n\r\n\(proof)\r\n--\(boundary)--\r\n"
+            var foreign = try await client.headers("analyste-idf@ars.fr")
+            foreign.contentType = headers.contentType
+            #expect(try await app.testing().sendRequest(.POST, "/api/v1/contrats/\(id)/actes", headers: foreign, body: ByteBuffer(string: body)).status == .notFound)
+            let response = try await app.testing().sendRequest(.POST, "/api/v1/contrats/\(id)/actes", headers: headers, body: ByteBuffer(string: body))
+            #expect(response.status == .ok, "\(response.body.string)")
+            let received = (try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any]) ?? [:]
             #expect(received["echeance"] as? String == "2022-10-24")
+            let piece = (received["documents"] as? [[String: Any]])?.first { $0["type"] as? String == "piece_accuse_reception" }
+            #expect(piece?["sha256"] as? String == SHA256Hex.of(Data(proof.utf8)))
+            #expect(try await client.send(.GET, "/api/v1/documents/\(SHA256Hex.of(Data(proof.utf8)))", as: "chu@lille.fr").body.string == proof)
             // An amended proposal before the end of the period is premature: the refusal says until when.
             let premature = try await client.act(id, #"{"type": "proposition_modifiee"}"#, as: "dg@ars.fr", expect: .conflict)
             #expect((premature["erreur"] as? String)?.contains("24/10/2022") == true)

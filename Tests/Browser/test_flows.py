@@ -221,9 +221,11 @@ def test_deconnexion(browser):
     ui.wait_path("/etablissements")
 
 
-def _act(ui, act_type: str, label: str, password: str = None, text: str = None):
+def _act(ui, act_type: str, label: str, password: str = None, text: str = None, piece: str = None):
     """Submits the act form `act_type` of the contract page and waits for the page to come back."""
     form = ui.find(f"#acte-{act_type}")
+    if piece is not None:
+        form.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(piece)
     if password is not None:
         form.find_element(By.CSS_SELECTOR, "input[type=password]").send_keys(password)
     if text is not None:
@@ -232,7 +234,7 @@ def _act(ui, act_type: str, label: str, password: str = None, text: str = None):
     ui.click_and_wait_new_page(button)
 
 
-def test_contrat(browser):
+def test_contrat(browser, tmp_path):
     """The whole cycle in pages: campaign → override → freeze → contract → AM opinion → sending
     (sealed proposal) → receipt → CME → acceptance → signatures of the three parties."""
     ui = browser
@@ -312,7 +314,10 @@ def test_contrat(browser):
     assert ui.find("#etat").text == "première période contradictoire ouverte"
     assert "23 h 59 (heure de Paris)" in ui.find("#echeance").text
     ui.shot("periode-1")
-    _act(ui, "avis_cme", "avis de la CME")
+    minutes = tmp_path / "pv-cme.pdf"
+    minutes.write_bytes(b"%PDF-1.4\n% proces-verbal de la CME\n")
+    _act(ui, "avis_cme", "avis de la CME", piece=str(minutes))
+    assert "pièce jointe (avis_cme), version 1" in ui.find("#documents").text
     _act(ui, "acceptation", "acceptation de la proposition")
     _act(ui, "signature", "signature", password="mauvais-mot-de-passe")
     assert "Signature refusée" in ui.find("#erreur-acte").text

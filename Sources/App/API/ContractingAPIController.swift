@@ -19,7 +19,8 @@ struct ContractingAPIController: RouteCollection {
         contracts.post(SiteURL.Route.apiContractsOpinion.components, use: opinionForAll)
         contracts.get(SiteURL.Route.apiContracts.components, use: listContracts)
         contracts.get(SiteURL.Route.apiContract.components, use: showContract)
-        contracts.post(SiteURL.Route.apiContractActs.components, use: act)
+        // Streamed: JSON, or multipart with a `piece` file (the token is checked before the body is read).
+        contracts.on(.POST, SiteURL.Route.apiContractActs.components, body: .stream, use: act)
         contracts.get(SiteURL.Route.apiDocument.components, use: document)
     }
 
@@ -175,21 +176,16 @@ struct ContractingAPIController: RouteCollection {
         return try await ContractDTO.make(try await service.find(Self.id(req)), service: service, role: principal.role)
     }
 
-    struct ActBody: Content {
-        var type: String?; var date: String?; var texte: String?; var observation: UUID?; var mot_de_passe: String?
-        var nouvelle_echeance: String?; var signataire: String?
-    }
-
     @Sendable func act(req: Request) async throws -> ContractDTO {
         let principal = try await req.requirePrincipal()
-        let body = try Self.decode(ActBody.self, req)
-        guard let type = body.type else {
+        let service = ContractService(db: req.db, app: req.application, actor: ContractingActor(principal: principal, address: ClientAddress.of(req)), now: req.now)
+        let id = try Self.id(req)
+        _ = try await service.find(id)
+        let (input, piece) = try await ActInput.read(req)
+        guard input.type != nil else {
             throw UserFacingError(.unprocessableEntity, "Champ obligatoire : « type » (ex. {\"type\": \"accuse_reception\"}).")
         }
-        let service = ContractService(db: req.db, app: req.application, actor: ContractingActor(principal: principal, address: ClientAddress.of(req)), now: req.now)
-        let contract = try await service.act(on: Self.id(req), .init(type: String(type.prefix(40)), date: body.date, texte: body.texte,
-                                                                    observation: body.observation, password: body.mot_de_passe,
-                                                                    newLastDay: body.nouvelle_echeance, signatory: body.signataire))
+        let contract = try await service.act(on: id, input.request(file: piece))
         return try await ContractDTO.make(contract, service: service, role: principal.role)
     }
 

@@ -26,7 +26,9 @@ struct ContractingController: RouteCollection {
         contracts.get(SiteURL.Route.contracts.components, use: contractList)
         contracts.get(SiteURL.Route.contractsCSV.components, use: contractCSV)
         contracts.get(SiteURL.Route.contract.components, use: contractPage)
-        contracts.post(SiteURL.Route.contractAct.components, use: contractAct)
+        // Streamed: an act may carry a piece (proof of receipt, CME minutes, observations), sent
+        // through the one upload path; its CSRF token is in the form's address.
+        contracts.on(.POST, SiteURL.Route.contractAct.components, body: .stream, use: contractAct)
         contracts.get(SiteURL.Route.document.components, use: document)
     }
 
@@ -527,7 +529,8 @@ struct ContractingController: RouteCollection {
         struct Document: Encodable { let label: String; let version: Int; let sha256: String; let href: String; let date: String }
         struct Act: Encodable {
             let type: String; let label: String; let needsDate: Bool; let dateLabel: String; let needsText: Bool; let textLabel: String
-            let needsObservation: Bool; let needsPassword: Bool; let needsSignatory: Bool; let needsNewDeadline: Bool; let consent: String
+            let needsObservation: Bool; let needsPassword: Bool; let needsSignatory: Bool; let needsNewDeadline: Bool
+            let pieceLabel: String; let consent: String
         }
         struct Indicator: Encodable { let code: String; let label: String; let kind: String; let rate: String; let targets: String }
         let layout: LayoutContext
@@ -574,12 +577,20 @@ struct ContractingController: RouteCollection {
         let current = documents.last { ["proposition", "proposition_modifiee"].contains($0.type) }?.sha256 ?? ""
         let acts = ContractAct.available(in: procedure, for: principal.role).map { act -> ContractPage.Act in
             let needsDate = [ContractAct.insuranceOpinion, .cmeOpinion, .hearing].contains(act) || (act == .receipt && principal.role != .establishment)
+            let pieceLabel: String = switch act {
+            case .insuranceOpinion: "Avis de la caisse (fichier, facultatif)"
+            case .receipt where principal.role != .establishment: "Preuve : l'accusé de réception du courriel (fichier)"
+            case .cmeOpinion: "Procès-verbal de la CME (fichier)"
+            case .observations, .hearingRequest: "Pièces jointes (fichier, facultatif)"
+            default: ""
+            }
             return .init(type: act.rawValue, label: act.description, needsDate: needsDate,
                          dateLabel: act == .receipt ? "Date de l'accusé de réception du courriel" : (act == .hearing ? "Date de l'audition" : "Date de l'avis"),
                          needsText: [.observations, .answer, .hearingRequest].contains(act),
                          textLabel: act == .answer ? "Réponse de l'ARS" : "Observations de l'établissement",
                          needsObservation: act == .answer, needsPassword: act == .signature,
                          needsSignatory: act == .signature && principal.role == .arsDirector, needsNewDeadline: act == .hearing,
+                         pieceLabel: pieceLabel,
                          consent: act == .signature
                             ? "Je signe, au nom de la partie que je représente, le document dont l'empreinte SHA-256 est \(current). Ma signature est enregistrée avec la date, l'heure et mon adresse réseau."
                             : (act == .receipt && principal.role == .establishment ? "J'accuse réception du document dont l'empreinte SHA-256 est \(current) : la période contradictoire court à compter d'aujourd'hui." : ""))
@@ -615,7 +626,7 @@ struct ContractingController: RouteCollection {
                       date: FrenchFormat.dateTime(d.createdAt))
             },
             acts: acts,
-            actHref: SiteURL.contractAct(id).path,
+            actHref: SiteURL.with(SiteURL.contractAct(id).path, [URLQueryItem(name: CSRFMiddleware.field, value: CSRFMiddleware.token(for: req))]),
             observations: events.filter { $0.act == ContractAct.observations.rawValue || $0.act == ContractAct.hearingRequest.rawValue }.map { e in
                 SelectOption(value: e.id?.uuidString.lowercased() ?? "", label: "\(Self.date(e.legalDate)) — \((try? JSONText.decode(ContractActDetails.self, from: e.details))?.texte?.prefix(80) ?? "demande d'audition")", selected: false)
             },
@@ -651,21 +662,16 @@ struct ContractingController: RouteCollection {
         return rows
     }
 
-    struct ActForm: Content {
-        var type: String?; var date: String?; var texte: String?; var observation: String?; var mot_de_passe: String?
-        var nouvelle_echeance: String?; var signataire: String?
-    }
 
     @Sendable func contractAct(req: Request) async throws -> Response {
         let principal = try await req.requirePrincipal()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw UserFacingError.notFound() }
-        let form = try req.content.decode(ActForm.self)
         let service = ContractService(db: req.db, app: req.application, actor: Self.actor(req, principal), now: req.now)
+        // Out of scope: 404 before any byte of the body is read.
+        _ = try await service.find(id)
+        let (form, piece) = try await ActInput.read(req)
         do {
-            let contract = try await service.act(on: id, .init(
-                type: String((form.type ?? "").prefix(40)), date: form.date.flatMap { $0.isEmpty ? nil : $0 }, texte: form.texte,
-                observation: form.observation.flatMap(UUID.init(uuidString:)), password: form.mot_de_passe,
-                newLastDay: form.nouvelle_echeance.flatMap { $0.isEmpty ? nil : $0 }, signatory: form.signataire.flatMap { $0.isEmpty ? nil : $0 }))
+            let contract = try await service.act(on: id, form.request(file: piece))
             let label = ContractAct(rawValue: form.type ?? "")?.description ?? "acte"
             req.webSession?.setFlash("Acte enregistré : \(label). État : « \(ContractProcedure.State(code: contract.state)?.description ?? contract.state) ».")
             return req.redirect(to: SiteURL.contract(id).path)

@@ -378,7 +378,8 @@ struct ContractService {
                 throw UserFacingError(.conflict, "Un autre acte vient d'être enregistré sur ce contrat : rechargez-le et recommencez.")
             }
             if let file = request.file {
-                // An attached piece (proof of receipt, CME minutes, observations) is kept with the contract.
+                // An attached piece (proof of receipt, CME minutes, observations) is kept with the
+                // contract (and so never cleaned from the store).
                 let count = documents.filter { $0.type == "piece_\(act.rawValue)" }.count
                 let piece = ContractDocument()
                 piece.id = UUID()
