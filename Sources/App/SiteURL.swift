@@ -39,6 +39,7 @@ enum SiteURL: Sendable {
     case contractsCSV
     case contract(UUID)
     case contractAct(UUID)
+    case contractPreview(UUID)
     case contractCreate
     case deadlines
     case document(String)
@@ -93,6 +94,7 @@ enum SiteURL: Sendable {
         case .contractsCSV: return Route.contractsCSV.path()
         case .contract(let id): return Route.contract.path(id.lowercased)
         case .contractAct(let id): return Route.contractAct.path(id.lowercased)
+        case .contractPreview(let id): return Route.contractPreview.path(id.lowercased)
         case .contractCreate: return Route.contractCreate.path()
         case .deadlines: return Route.deadlines.path()
         case .document(let sha): return Route.document.path(sha)
@@ -149,6 +151,7 @@ enum SiteURL: Sendable {
         case contractCreate = "/contrats/nouveau"
         case contract = "/contrats/:id"
         case contractAct = "/contrats/:id/actes"
+        case contractPreview = "/contrats/:id/apercu.pdf"
         case deadlines = "/echeances"
         case document = "/documents/:sha256"
         case verifyForm = "/verifier"

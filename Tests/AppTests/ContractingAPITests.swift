@@ -167,6 +167,18 @@ struct ContractingAPITests {
                                       #"{"campagne": "\#(campaign)", "titulaire": "590780193", "debut": "2023-01-01", "fin": "2025-12-31", "produits_am": "80000000.00"}"#,
                                       expect: .conflict)
 
+            // The ARS previews the proposal before sending: an unsealed draft, never stored.
+            var analyst = Browser(app)
+            try await analyst.login("analyste@ars.fr")
+            let draft = try await analyst.get("/contrats/\(id.lowercased())/apercu.pdf")
+            #expect(draft.status == .ok && draft.headers.contentType?.subType == "pdf")
+            let draftText = try Poppler.run("pdftotext", [try temporaryFile(Data(draft.body.readableBytesView), name: "projet.pdf"), "-"])
+            #expect(draftText.contains("PROJET") && draftText.contains("Annexe 1 — N1"))
+            #expect(try await ContractDocument.query(on: app.db).count() == 0)
+            var establishment = Browser(app)
+            try await establishment.login("chu@lille.fr")
+            #expect(try await establishment.get("/contrats/\(id.lowercased())/apercu.pdf").status == .forbidden)
+
             // Sending needs the AM opinion first.
             app.clock.set(Self.at("2022-09-26"))
             let early = try await client.act(id, #"{"type": "envoi"}"#, as: "dg@ars.fr", expect: .unprocessableEntity)
@@ -292,6 +304,9 @@ struct ContractingAPITests {
             _ = try await client.act(id, #"{"type": "reponse", "observation": "\#(observation)", "texte": "Les données PHEV 2022 sont celles de l'Assurance Maladie."}"#,
                                      as: "analyste@ars.fr")
             app.clock.set(Self.at("2022-10-27"))
+            let noOpinion = try await client.act(id, #"{"type": "proposition_modifiee"}"#, as: "dg@ars.fr", expect: .unprocessableEntity)
+            #expect((noOpinion["erreur"] as? String)?.contains("avis de l'organisme local d'assurance maladie sur la proposition modifiée") == true)
+            _ = try await client.act(id, #"{"type": "avis_am", "date": "2022-10-26"}"#, as: "cpam@am.fr")
             let amended = try await client.act(id, #"{"type": "proposition_modifiee"}"#, as: "dg@ars.fr")
             #expect(amended["etat"] as? String == "proposition_modifiee")
             #expect((amended["sanction"] as? [String: Any])?["montant"] as? String == "800000.00")

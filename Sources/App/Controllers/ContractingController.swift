@@ -1,4 +1,5 @@
 import CAQESCore
+import CAQESDocuments
 import Fluent
 import Vapor
 
@@ -30,6 +31,7 @@ struct ContractingController: RouteCollection {
         // through the one upload path; its CSRF token is in the form's address.
         contracts.on(.POST, SiteURL.Route.contractAct.components, body: .stream, use: contractAct)
         contracts.get(SiteURL.Route.document.components, use: document)
+        contracts.get(SiteURL.Route.contractPreview.components, use: preview)
     }
 
     static func actor(_ req: Request, _ principal: Principal) -> ContractingActor {
@@ -555,6 +557,7 @@ struct ContractingController: RouteCollection {
         let today: String
         let pastStartWarning: String
         let nature: String
+        let previewHref: String
         let parentHref: String
         let periods: [PeriodRow]
         let exit: String
@@ -635,6 +638,9 @@ struct ContractingController: RouteCollection {
             today: today.iso,
             pastStartWarning: (try? LocalDate(contract.startsOn)).map { $0 < today && procedure.state != .inForce ? "La date d'effet (\($0)) est déjà passée." : "" } ?? "",
             nature: contract.kind == "avenant" ? "Avenant" : "Contrat",
+            previewHref: [.arsAnalyst, .arsDirector, .admin].contains(principal.role)
+                && [.targeted, .observationsReceived, .period1Expired, .refused, .hearingPending].contains(procedure.state)
+                ? SiteURL.contractPreview(id).path : "",
             parentHref: contract.parentID.map { SiteURL.contract($0).path } ?? "",
             periods: try await Self.periodRows(contract, db: req.db),
             exit: contract.exitOn.map { "Sortie : contrat non prolongé, il prend fin le \(Self.date($0)). \(contract.exitReason ?? "")" } ?? "")
@@ -678,6 +684,35 @@ struct ContractingController: RouteCollection {
         } catch let error as UserFacingError where error.status.code < 500 && error.status != .notFound {
             return try await renderContract(req, errors: [error.message]).encodeResponse(status: error.status, for: req)
         }
+    }
+
+    /// The proposal as it would be sent now (or the amended proposal, with its sanction): an
+    /// unsealed draft, never stored, for the ARS to check before sending.
+    @Sendable func preview(req: Request) async throws -> Response {
+        let principal = try await req.requirePrincipal()
+        guard [.arsAnalyst, .arsDirector, .admin].contains(principal.role) else { throw UserFacingError.forbidden() }
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw UserFacingError.notFound() }
+        let service = ContractService(db: req.db, app: req.application, actor: Self.actor(req, principal), now: req.now)
+        let contract = try await service.find(id)
+        let events = try await service.events(contract)
+        var procedure = try ContractService.fold(events)
+        let amended = [ContractProcedure.State.observationsReceived, .period1Expired, .refused, .hearingPending].contains(procedure.state)
+        if amended { procedure.refusalSanction = try service.refusalSanction(contract) }
+        let type = amended ? "proposition_modifiee" : "proposition"
+        let version = (try await service.documents(contract).filter { $0.type == type }.map(\.version).max() ?? 0) + 1
+        let pairs = events.map { record in
+            (record, (try? JSONText.decode(ProcedureEntry<ContractProcedure.Event>.self, from: record.entry).event) ?? .answerObservation)
+        }
+        var content = try ContractDocumentBuilder(contract: contract, procedure: procedure, events: pairs, catalogues: try req.application.catalogues(),
+                                                  type: type, version: version, siteURL: req.application.caqesSettings.publicURL,
+                                                  today: LegalClock.today(req.now)).content()
+        content.reference = "PROJET — non scellé, non envoyé"
+        content.footer = .init(verificationLine: "Projet de document : il n'a pas de valeur tant qu'il n'est pas envoyé, scellé, par la plateforme.")
+        let bytes = try PDFDocumentWriter.render(content)
+        let response = Response(status: .ok, body: .init(data: Data(bytes)))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"projet-\(type)-\(contract.holderFINESS).pdf\"")
+        return response
     }
 
     @Sendable func document(req: Request) async throws -> Response {

@@ -90,6 +90,7 @@ public enum ContractAct: String, Sendable, CaseIterable, Codable, Hashable, Cust
             case .insuranceFundSigns: return procedure.insuranceFundSignedOn == nil
             case .recordHearing: return procedure.currentPeriod?.isHearingPending ?? false
             case .sendProposal: return procedure.insuranceOpinionOn != nil
+            case .notifyAmendedProposal: return procedure.hasOpinionOnAmendment
             // The establishment acknowledges a document once; the ARS may still record an
             // earlier e-mail acknowledgement (the earlier proof counts, D19).
             case .recordReceipt where role == .establishment:

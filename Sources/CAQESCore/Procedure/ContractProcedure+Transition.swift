@@ -104,6 +104,9 @@ extension ContractProcedure {
             if state == .observationsReceived {
                 try procedure.period(\.firstPeriod).ensureOver(on: now, event: label)
             }
+            // The DG ARS maintains and amends the proposal after a new opinion of the local AM
+            // fund (D162-15): one given on or after the first sending.
+            guard procedure.hasOpinionOnAmendment else { throw .insuranceOpinionOnAmendmentMissing }
             next.refusalSanction = sanction
             next.sentOn = now
             next.state = .amendedProposalNotified

@@ -61,6 +61,12 @@ public struct ContractProcedure: Hashable, Sendable, Codable {
         }
     }
 
+    /// The local AM fund gave an opinion since the first proposal was sent (needed to amend it).
+    public var hasOpinionOnAmendment: Bool {
+        guard let opinion = insuranceOpinionOn, let sent = sentOn else { return false }
+        return opinion >= sent
+    }
+
     /// All three parties have signed (ES legal representative, ARS, local AM director).
     public var isFullySigned: Bool {
         establishmentSignedOn != nil && arsSignature != nil && insuranceFundSignedOn != nil

@@ -30,6 +30,8 @@ public enum ProcedureError: Error, Equatable, Sendable, CustomStringConvertible 
     case cmeOpinionMissing
     /// This party has signed already.
     case alreadySigned(String)
+    /// The amended proposal comes after a new opinion of the local AM fund (D162-15).
+    case insuranceOpinionOnAmendmentMissing
     /// The amended proposal must state the refusal sanction (D162-15, D14), a positive amount.
     case refusalSanctionMissing
     /// The contract cannot take effect before its effective date.
@@ -67,6 +69,8 @@ public enum ProcedureError: Error, Equatable, Sendable, CustomStringConvertible 
             return "l'établissement ne peut signer qu'après l'avis de la CME : enregistrez d'abord cet avis"
         case .alreadySigned(let party):
             return "\(party) a déjà signé"
+        case .insuranceOpinionOnAmendmentMissing:
+            return "l'avis de l'organisme local d'assurance maladie sur la proposition modifiée doit être enregistré avant sa notification (D162-15)"
         case .refusalSanctionMissing:
             return "la proposition modifiée doit indiquer le montant (positif) de la sanction en cas de refus de signer"
         case .notYetEffective(let date):

@@ -16,7 +16,8 @@ enum ContractFixtures {
     /// The steps leading to each state; the last step's date is the fixture's "today".
     static func steps(to state: ContractProcedure.State) -> [Step] {
         let period1 = [send, receipt1, cme]
-        let amended = period1 + [(.expire, "25/10/2022"), (.notifyAmendedProposal(refusalSanction: 800_000), "27/10/2022")]
+        let opinion2: Step = (.recordInsuranceOpinion(on: day("26/10/2022")), "26/10/2022")
+        let amended = period1 + [(.expire, "25/10/2022"), opinion2, (.notifyAmendedProposal(refusalSanction: 800_000), "27/10/2022")]
         let signing = period1 + [(.establishmentSigns, "06/10/2022")]
         let signed = signing + [(.arsSigns(.departmentalDelegate), "07/10/2022"), (.insuranceFundSigns, "10/10/2022")]
         let sanction = amended + [receipt2, (.notifySanction, "18/11/2022")]
@@ -25,14 +26,14 @@ enum ContractFixtures {
         case .proposalSent: return [send]
         case .period1Open: return period1
         case .observationsReceived: return period1 + [(.receiveObservations(hearingRequested: true), "10/10/2022")]
-        case .period1Expired: return period1 + [(.expire, "25/10/2022")]
+        case .period1Expired: return period1 + [(.expire, "25/10/2022"), opinion2]
         case .amendedProposalNotified: return amended
         case .period2Open: return amended + [receipt2]
         case .hearingPending: return amended + [receipt2, (.receiveObservations(hearingRequested: true), "08/11/2022")]
         case .signing: return signing
         case .signed: return signed
         case .inForce: return signed + [(.takeEffect, "01/01/2023")]
-        case .refused: return period1 + [(.refuse, "10/10/2022")]
+        case .refused: return period1 + [(.refuse, "10/10/2022"), (.recordInsuranceOpinion(on: day("11/10/2022")), "11/10/2022")]
         case .sanctionNotified: return sanction
         case .recoveryByCaisse: return sanction + [(.startRecovery, "21/11/2022")]
         }

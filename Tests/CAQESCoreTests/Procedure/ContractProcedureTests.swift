@@ -154,7 +154,12 @@ struct ContractProcedureTests {
         #expect(throws: ProcedureError.deadlineNotReached(event: "notification de la proposition modifiée", lastDay: day("04/11/2022"))) {
             try ContractProcedure.transition(from: heard, event: amend, now: day("04/11/2022"))
         }
-        let amended = try ContractProcedure.transition(from: heard, event: amend, now: day("07/11/2022"))
+        // The AM fund's new opinion comes first (D162-15).
+        #expect(throws: ProcedureError.insuranceOpinionOnAmendmentMissing) {
+            try ContractProcedure.transition(from: heard, event: amend, now: day("07/11/2022"))
+        }
+        let opinion = try ContractProcedure.transition(from: heard, event: .recordInsuranceOpinion(on: day("05/11/2022")), now: day("07/11/2022"))
+        let amended = try ContractProcedure.transition(from: opinion, event: amend, now: day("07/11/2022"))
         #expect(amended.state == .amendedProposalNotified && amended.refusalSanction == 800_000)
         #expect(amended.currentPeriod == nil)
     }
