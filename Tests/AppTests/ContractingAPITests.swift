@@ -72,6 +72,14 @@ struct ContractingAPITests {
             return (try? JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any]) ?? [:]
         }
 
+        /// The contract of CHU de Lille (2023–2025, 80 M€ of AM products) in a frozen campaign; its id.
+        mutating func lilleContract(_ campaign: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> String {
+            let created = try await json(.POST, "/api/v1/contrats", as: "analyste@ars.fr",
+                                         #"{"campagne": "\#(campaign)", "titulaire": "590780193", "debut": "2023-01-01", "fin": "2025-12-31", "produits_am": "80000000.00"}"#,
+                                         expect: .created, sourceLocation: sourceLocation)
+            return try #require(created["id"] as? String, sourceLocation: sourceLocation)
+        }
+
         mutating func act(_ id: String, _ body: String, as email: String, expect status: HTTPStatus = .ok,
                           sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> [String: Any] {
             try await json(.POST, "/api/v1/contrats/\(id)/actes", as: email, body, expect: status, sourceLocation: sourceLocation)
@@ -157,10 +165,8 @@ struct ContractingAPITests {
             _ = try await client.json(.POST, "/api/v1/contrats", as: "chu@lille.fr",
                                       #"{"campagne": "\#(campaign)", "titulaire": "590780193", "debut": "2023-01-01", "fin": "2025-12-31", "produits_am": "80000000.00"}"#,
                                       expect: .forbidden)
-            let created = try await client.json(.POST, "/api/v1/contrats", as: "analyste@ars.fr",
-                                                #"{"campagne": "\#(campaign)", "titulaire": "590780193", "debut": "2023-01-01", "fin": "2025-12-31", "produits_am": "80000000.00"}"#,
-                                                expect: .created)
-            let id = try #require(created["id"] as? String)
+            let id = try await client.lilleContract(campaign)
+            let created = try await client.json(.GET, "/api/v1/contrats/\(id)", as: "analyste@ars.fr")
             #expect(created["etat"] as? String == "cible")
             #expect((created["indicateurs"] as? [[String: Any]])?.map { $0["code"] as? String } == ["N1"])
             _ = try await client.json(.POST, "/api/v1/contrats", as: "analyste@ars.fr",
@@ -263,10 +269,7 @@ struct ContractingAPITests {
         try await withApp { app in
             try await Self.setUp(app)
             var (client, campaign) = try await Self.frozenCampaign(app)
-            let created = try await client.json(.POST, "/api/v1/contrats", as: "analyste@ars.fr",
-                                                #"{"campagne": "\#(campaign)", "titulaire": "590780193", "debut": "2023-01-01", "fin": "2025-12-31", "produits_am": "80000000.00"}"#,
-                                                expect: .created)
-            let id = try #require(created["id"] as? String)
+            let id = try await client.lilleContract(campaign)
             app.clock.set(Self.at("2022-09-26"))
             _ = try await client.act(id, #"{"type": "avis_am", "date": "2022-09-20"}"#, as: "cpam@am.fr")
             _ = try await client.act(id, #"{"type": "envoi"}"#, as: "dg@ars.fr")
@@ -390,10 +393,7 @@ struct ContractingAPITests {
             try await Self.setUp(app)
             try await createUser(app, "admin@caqes.fr", .admin)
             var (client, campaign) = try await Self.frozenCampaign(app)
-            let created = try await client.json(.POST, "/api/v1/contrats", as: "analyste@ars.fr",
-                                                #"{"campagne": "\#(campaign)", "titulaire": "590780193", "debut": "2023-01-01", "fin": "2025-12-31", "produits_am": "80000000.00"}"#,
-                                                expect: .created)
-            let id = try #require(created["id"] as? String).lowercased()
+            let id = try await client.lilleContract(campaign).lowercased()
             _ = try await client.act(id, #"{"type": "avis_am"}"#, as: "cpam@am.fr")
             let sent = try await client.act(id, #"{"type": "envoi"}"#, as: "dg@ars.fr")
             let sha = try #require((sent["documents"] as? [[String: Any]])?.first?["sha256"] as? String)
@@ -434,10 +434,7 @@ struct ContractingAPITests {
         try await withApp { app in
             try await Self.setUp(app)
             var (client, campaign) = try await Self.frozenCampaign(app)
-            let created = try await client.json(.POST, "/api/v1/contrats", as: "analyste@ars.fr",
-                                                #"{"campagne": "\#(campaign)", "titulaire": "590780193", "debut": "2023-01-01", "fin": "2025-12-31", "produits_am": "80000000.00"}"#,
-                                                expect: .created)
-            let id = try #require(created["id"] as? String)
+            let id = try await client.lilleContract(campaign)
             let bodies = [#"{}"#, #"{"type": 12}"#, #"{"type": "inconnu"}"#, #"{"type": "expiration"}"#, #"{"type": "avis_am", "date": "2022-02-30"}"#,
                           #"{"type": "avis_am", "date": "99999-01-01"}"#, "not json", #"{"type": "observations", "texte": ""}"#,
                           #"{"type": "signature", "signataire": "roi"}"#, String(repeating: "[", count: 10_000)]

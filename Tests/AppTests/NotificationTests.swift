@@ -18,10 +18,7 @@ struct NotificationTests {
                            "CAQES_PUBLIC_URL": "https://caqes.example.fr"]) { app in
             try await ContractingAPITests.setUp(app)
             var (client, campaign) = try await ContractingAPITests.frozenCampaign(app)
-            let created = try await client.json(.POST, "/api/v1/contrats", as: "analyste@ars.fr",
-                                                #"{"campagne": "\#(campaign)", "titulaire": "590780193", "debut": "2023-01-01", "fin": "2025-12-31", "produits_am": "80000000.00"}"#,
-                                                expect: .created)
-            let id = try #require(created["id"] as? String)
+            let id = try await client.lilleContract(campaign)
             app.clock.set(ContractingAPITests.at("2022-09-26"))
             _ = try await client.act(id, #"{"type": "avis_am", "date": "2022-09-20"}"#, as: "cpam@am.fr")
             _ = try await client.act(id, #"{"type": "envoi"}"#, as: "dg@ars.fr")
@@ -68,10 +65,7 @@ struct NotificationTests {
         try await withApp { app in
             try await ContractingAPITests.setUp(app)
             var (client, campaign) = try await ContractingAPITests.frozenCampaign(app)
-            let created = try await client.json(.POST, "/api/v1/contrats", as: "analyste@ars.fr",
-                                                #"{"campagne": "\#(campaign)", "titulaire": "590780193", "debut": "2023-01-01", "fin": "2025-12-31", "produits_am": "80000000.00"}"#,
-                                                expect: .created)
-            let id = try #require(created["id"] as? String)
+            let id = try await client.lilleContract(campaign)
             _ = try await client.act(id, #"{"type": "avis_am"}"#, as: "cpam@am.fr")
             _ = try await client.act(id, #"{"type": "envoi"}"#, as: "dg@ars.fr")
             // The AM opinion tells the ARS (2 accounts) to send; the sending tells the establishment (2).

@@ -146,3 +146,19 @@ struct OptimisticLockingTests {
         }
     }
 }
+
+@Suite("HTML written by the list page")
+struct ListHTMLTests {
+    @Test("A registry row and an option escape what they print: markup in a name stays text")
+    func escaping() {
+        #expect(HTMLText.escape(#"<script>alert("x") & 'y'</script>"#) == "&lt;script&gt;alert(&quot;x&quot;) &amp; &#39;y&#39;&lt;/script&gt;")
+        #expect(HTMLText.escape("CHR LILLE — Hôpital") == "CHR LILLE — Hôpital")
+        let row = EstablishmentListRow(SiteListRow(finess: "590000105", name: "<img src=x onerror=alert(1)>", aggregate_label: "A&B",
+                                                   legal_status: "public", holder_finess: "590780193", department_code: "59", city: "\"Lille\""))
+        #expect(row.html.contains("&lt;img src=x onerror=alert(1)&gt;") && !row.html.contains("<img"))
+        #expect(row.html.contains("<td>A&amp;B</td>") && row.html.contains("&quot;Lille&quot;"))
+        #expect(row.html.hasPrefix("<tr><td class=\"caqes-nowrap\"><a href=\"/etablissements/590000105\">590000105</a></td>"))
+        let options = SelectOption.html([SelectOption(value: "\"><x", label: "<b>", selected: true), SelectOption(value: "2", label: "deux", selected: false)])
+        #expect(options == "<option value=\"&quot;&gt;&lt;x\" selected>&lt;b&gt;</option><option value=\"2\">deux</option>")
+    }
+}

@@ -59,20 +59,20 @@ struct RegistryController: RouteCollection {
                                   breadcrumbs: [("Établissements", nil)]),
             listHref: SiteURL.establishments.path,
             columns: Self.columnHeads(filter),
-            pageSizes: [20, 50, 100, 200].map { SelectOption(value: String($0), label: String($0), selected: $0 == page.perPage) },
+            pageSizes: SelectOption.html([20, 50, 100, 200].map { SelectOption(value: String($0), label: String($0), selected: $0 == page.perPage) }),
             sort: filter.sort == .default ? "" : filter.sort.parameter,
             rows: page.items.map(EstablishmentListRow.init),
             total: FrenchFormat.integer(page.total),
             totalCount: page.total,
             text: filter.text ?? "",
             holder: filter.holder ?? "",
-            regions: visibleRegions.map { SelectOption(value: $0.code, label: "\($0.code) – \($0.name)", selected: $0.code == filter.region) },
-            departments: geography.departments
+            regions: SelectOption.html(visibleRegions.map { SelectOption(value: $0.code, label: "\($0.code) – \($0.name)", selected: $0.code == filter.region) }),
+            departments: SelectOption.html(geography.departments
                 .filter { facets.departments.contains($0.code) }
-                .map { SelectOption(value: $0.code, label: "\($0.code) – \($0.name)", selected: $0.code == filter.department) },
-            statuses: LegalStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filter.status) }
-                + [SelectOption(value: "inconnu", label: "Inconnu", selected: filter.status == "inconnu")],
-            categories: categories.map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == filter.category) },
+                .map { SelectOption(value: $0.code, label: "\($0.code) – \($0.name)", selected: $0.code == filter.department) }),
+            statuses: SelectOption.html(LegalStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filter.status) }
+                + [SelectOption(value: "inconnu", label: "Inconnu", selected: filter.status == "inconnu")]),
+            categories: SelectOption.html(categories.map { SelectOption(value: $0.code, label: $0.label, selected: $0.code == filter.category) }),
             pages: Pagination.links(page: page.page, pageCount: page.pageCount) { number in
                 SiteURL.with(SiteURL.establishments.path, base + [URLQueryItem(name: "page", value: String(number))])
             },

@@ -48,27 +48,38 @@ struct EstablishmentRow: Encodable, Sendable {
     }
 }
 
-/// One line of the list page: only what the table shows (every field is encoded for the template
-/// on every view, so the list carries no more than it displays).
+/// One line of the list page, written once here as escaped HTML: the list is the busiest page
+/// (bench/README.md), and LeafKit resolves every `#(row.x)` through dictionaries, eight times per
+/// row. Every value goes through `HTMLText.escape`; the template prints the row with `#unsafeHTML`.
 struct EstablishmentListRow: Encodable, Sendable {
-    let finess: String
-    let href: String
-    let name: String
-    let aggregateCategory: String
-    let status: String
-    let holder: String
-    let department: String
-    let city: String
+    let html: String
 
     init(_ site: SiteListRow) {
-        finess = site.finess
-        href = SiteURL.establishment(site.finess).path
-        name = site.name
-        aggregateCategory = site.aggregate_label ?? ""
-        status = EstablishmentRow.statusLabel(site.legal_status)
-        holder = site.holder_finess
-        department = site.department_code
-        city = site.city ?? ""
+        let e = HTMLText.escape
+        html = "<tr><td class=\"caqes-nowrap\"><a href=\"\(e(SiteURL.establishment(site.finess).path))\">\(e(site.finess))</a></td>"
+            + "<td>\(e(site.name))</td><td>\(e(site.aggregate_label ?? ""))</td><td>\(e(EstablishmentRow.statusLabel(site.legal_status)))</td>"
+            + "<td class=\"caqes-nowrap\">\(e(site.holder_finess))</td><td>\(e(site.department_code))</td><td>\(e(site.city ?? ""))</td></tr>"
+    }
+}
+
+/// Escapes text for HTML content and quoted attributes (& < > " ').
+enum HTMLText {
+    static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+                                          || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
 
@@ -76,6 +87,14 @@ struct SelectOption: Encodable, Sendable {
     let value: String
     let label: String
     let selected: Bool
+
+    /// `<option>` elements, escaped, for the busiest page (the registry list): one string instead
+    /// of a Leaf loop with a condition per option.
+    static func html(_ options: [SelectOption]) -> String {
+        options.map { o in
+            "<option value=\"\(HTMLText.escape(o.value))\"\(o.selected ? " selected" : "")>\(HTMLText.escape(o.label))</option>"
+        }.joined()
+    }
 }
 
 struct PageLink: Encodable, Sendable {
@@ -97,17 +116,18 @@ struct EstablishmentListPage: Encodable {
     let layout: LayoutContext
     let listHref: String
     let columns: [ColumnHead]
-    let pageSizes: [SelectOption]
+    /// The filters' `<option>` lists, escaped (`SelectOption.html`).
+    let pageSizes: String
     let sort: String
     let rows: [EstablishmentListRow]
     let total: String
     let totalCount: Int
     let text: String
     let holder: String
-    let regions: [SelectOption]
-    let departments: [SelectOption]
-    let statuses: [SelectOption]
-    let categories: [SelectOption]
+    let regions: String
+    let departments: String
+    let statuses: String
+    let categories: String
     let pages: [PageLink]
     let csvHref: String
     let summary: String
