@@ -12,7 +12,6 @@ import Foundation
 public enum FrenchNumberFormat {
     /// U+202F NARROW NO-BREAK SPACE, between groups of three digits.
     public static let groupSeparator = "\u{202F}"
-    static let groupSeparatorUTF8: [UInt8] = Array("\u{202F}".utf8)
 
     /// `1 234` for 1234; `-12 345` for -12345.
     public static func integer(_ value: Int) -> String {
@@ -52,12 +51,24 @@ public enum FrenchNumberFormat {
     /// Groups ASCII digit bytes by three from the right (the explanations' fast path).
     static func groupedUTF8(_ digits: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count + digits.count / 3 * 3)
-        for (i, digit) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { bytes.append(contentsOf: groupSeparatorUTF8) }
-            bytes.append(digit)
-        }
+        bytes.reserveCapacity(digits.count + digits.count)
+        appendGrouped(digits, to: &bytes)
         return bytes
+    }
+
+    /// Appends `digits` grouped by three, the separator's UTF-8 bytes (E2 80 AF) written inline:
+    /// this runs for every number of every explanation.
+    @inline(__always)
+    static func appendGrouped(_ digits: [UInt8], to bytes: inout [UInt8]) {
+        let count = digits.count
+        var index = 0
+        while index < count {
+            if index > 0, (count - index) % 3 == 0 {
+                bytes.append(0xE2); bytes.append(0x80); bytes.append(0xAF)
+            }
+            bytes.append(digits[index])
+            index += 1
+        }
     }
 
 
@@ -82,7 +93,7 @@ public enum FrenchNumberFormat {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(integerDigits.count * 4 / 3 + decimals.count + 4)
         if negative, !isZero { bytes.append(UInt8(ascii: "-")) }
-        bytes.append(contentsOf: groupedUTF8(integerDigits))
+        appendGrouped(integerDigits, to: &bytes)
         if !decimals.isEmpty {
             bytes.append(UInt8(ascii: ","))
             bytes.append(contentsOf: decimals)
