@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 bin=${1:-.build/debug/caqes}
 : "${DATABASE_URL:?DATABASE_URL must point at PostgreSQL}"
 work=$(mktemp -d)
-export CAQES_STORAGE="$work/storage/" CAQES_BCRYPT_COST=4 LOG_LEVEL=warning
+# A job whose instance stops beating for 3 s is taken over (120 s in production).
+export CAQES_STORAGE="$work/storage/" CAQES_BCRYPT_COST=4 LOG_LEVEL=warning CAQES_JOB_STALE_SECONDS=3
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -20,13 +21,12 @@ fail() { echo "ÉCHEC : $*" >&2; exit 1; }
 "$bin" demo --no-serve >/dev/null
 token=$("$bin" users token --email analyste.hdf@demo.caqes.fr --name deux-instances | tail -n 1)
 
-start() { CAQES_PORT=$1 "$bin" serve >"$work/serve-$1.log" 2>&1 & pids+=($!); }
+start() { CAQES_PORT=$1 "$bin" serve >>"$work/serve-$1.log" 2>&1 & pids+=($!); eval "pid_$1=$!"; }
+wait_up() { for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null && return 0; sleep 0.2; done; fail "l'instance $1 ne répond pas"; }
 start 18081
 start 18082
-for port in 18081 18082; do
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || fail "l'instance $port ne répond pas"
-done
+wait_up 18081
+wait_up 18082
 A=http://127.0.0.1:18081 B=http://127.0.0.1:18082
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
@@ -70,4 +70,52 @@ done
 values=$(curl -fs -H "Authorization: Bearer $token" "$A/api/v1/imports/$confirmed" | json "['valeurs']")
 [ "$values" = "2" ] || fail "2 valeurs attendues, $values enregistrées"
 curl -fs -b "$jar" "$B/etablissements/590000105" | grep -q "hf_readmissions_3m" || fail "la valeur n'apparaît pas sur la fiche (instance B)"
-echo "deux instances : 1 passed, 0 failed"
+echo "étape 1 réussie : téléversé sur A, suivi et confirmé sur B"
+
+# 5. An instance killed in the middle of an import: the job survives in the database and another
+#    instance takes it over once its heartbeat is stale; nothing is written twice.
+curl -fs -H "Authorization: Bearer $token" "$A/api/v1/etablissements?region=32&par_page=500&page=1" >"$work/p1.json"
+pages=$(json "['pages']" <"$work/p1.json")
+for page in $(seq 2 "$pages"); do
+  curl -fs -H "Authorization: Bearer $token" "$A/api/v1/etablissements?region=32&par_page=500&page=$page" >"$work/p$page.json"
+done
+python3 - "$work" "$pages" <<'PY'
+import json, sys
+work, pages = sys.argv[1], int(sys.argv[2])
+sites = sorted({e["finess"] for n in range(1, pages + 1) for e in json.load(open(f"{work}/p{n}.json"))["elements"]})
+measures = ["hf_stays", "hf_readmissions_3m", "phev_ara2_amount", "phev_iec_amount", "phev_ipp_amount", "phev_ipp_boxes"]
+with open(f"{work}/grand.csv", "w") as f:
+    f.write("finess;mesure;annee;valeur\n")
+    for site in sites:
+        for measure in measures:
+            for year in range(2012, 2025):
+                f.write(f"{site};{measure};{year};{(hash((site, measure, year)) % 9000) + 100}\n")
+print(len(sites) * len(measures) * 13, file=open(f"{work}/rows.txt", "w"))
+PY
+rows=$(cat "$work/rows.txt")
+kill "$pid_18082"; wait "$pid_18082" 2>/dev/null || true   # only A may claim the import
+big=$(curl -fs -H "Authorization: Bearer $token" -F type=mesures -F source=grand-fichier \
+      -F "fichier=@$work/grand.csv" "$A/api/v1/imports" | json "['id']" | tr 'A-Z' 'a-z')
+state=""
+for _ in $(seq 1 300); do
+  state=$(curl -fs -H "Authorization: Bearer $token" "$A/api/v1/imports/$big" | json "['statut']")
+  [ "$state" = "en cours" ] && break
+  sleep 0.05
+done
+[ "$state" = "en cours" ] || fail "import de $rows lignes attendu en cours sur A, état « $state »"
+kill -9 "$pid_18081"; wait "$pid_18081" 2>/dev/null || true
+echo "instance A tuée (kill -9) pendant l'import $big de $rows lignes"
+start 18082
+wait_up 18082
+for _ in $(seq 1 600); do
+  state=$(curl -fs -H "Authorization: Bearer $token" "$B/api/v1/imports/$big" | json "['statut']")
+  [ "$state" = "terminé" ] && break
+  sleep 0.2
+done
+[ "$state" = "terminé" ] || fail "import repris et terminé attendu sur B, état « $state »"
+values=$(curl -fs -H "Authorization: Bearer $token" "$B/api/v1/imports/$big" | json "['valeurs']")
+[ "$values" = "$rows" ] || fail "$rows valeurs attendues après la reprise, $values enregistrées : $(curl -fs -H "Authorization: Bearer $token" "$B/api/v1/imports/$big" | head -c 1500)"
+attempts=$(psql "$DATABASE_URL" -tAc "SELECT attempts FROM jobs WHERE id = '$big'")
+[ "$attempts" = "2" ] || fail "la tâche devait être reprise une fois (2 tentatives), tentatives : « $attempts »"
+echo "étape 2 réussie : l'instance B a repris l'import (tentative 2) et enregistré $values valeurs, une fois"
+echo "deux instances : 2 passed, 0 failed"

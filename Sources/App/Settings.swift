@@ -66,6 +66,8 @@ struct Settings: Sendable {
     var smtpURL: String?
     /// The sender of notifications.
     var mailFrom: String
+    /// A running job whose instance has not beaten for this long is taken over by another.
+    var jobStaleSeconds: TimeInterval
 
     static let defaultDatabaseFile = "caqes.sqlite"
 
@@ -93,6 +95,7 @@ struct Settings: Sendable {
         sealCertificatePath = env("CAQES_SEAL_CERT").flatMap { $0.isEmpty ? nil : $0 }
         smtpURL = env("CAQES_SMTP_URL").flatMap { $0.isEmpty ? nil : $0 }
         mailFrom = env("CAQES_MAIL_FROM").flatMap { $0.isEmpty ? nil : $0 } ?? "caqes@localhost"
+        jobStaleSeconds = env("CAQES_JOB_STALE_SECONDS").flatMap(TimeInterval.init).map { min(max($0, 2), 3_600) } ?? JobQueue.staleAfter
     }
 }
 

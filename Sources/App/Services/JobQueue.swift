@@ -83,8 +83,9 @@ enum JobQueue {
     /// Running jobs whose instance went silent go back to the queue (or fail after too many claims).
     /// The asking instance's own jobs are never taken from it: it knows they are alive (on SQLite a
     /// long import holds the one connection, so its heartbeat may wait).
-    static func requeueStale(at date: Date, except instance: String, on db: any Database) async throws {
-        let limit = date.addingTimeInterval(-staleAfter)
+    static func requeueStale(at date: Date, except instance: String, after stale: TimeInterval = staleAfter,
+                             on db: any Database) async throws {
+        let limit = date.addingTimeInterval(-stale)
         try await Job.query(on: db).filter(\.$state == JobState.running.rawValue).filter(\.$heartbeatAt < limit)
             .filter(\.$claimedBy != instance)
             .filter(\.$attempts >= maxAttempts)

@@ -48,7 +48,8 @@ actor JobWorker {
             var lastCleanup = ContinuousClock.now - .seconds(3600)
             while !Task.isCancelled {
                 do {
-                    try await JobQueue.requeueStale(at: app.clock.now(), except: instance, on: app.db)
+                    try await JobQueue.requeueStale(at: app.clock.now(), except: instance,
+                                                    after: app.caqesSettings.jobStaleSeconds, on: app.db)
                     try await Outbox.sendDue(app: app)
                     if ContinuousClock.now - lastCleanup > .seconds(3600) {
                         let removed = try await JobQueue.cleanUp(store: app.fileStore, at: app.clock.now(), on: app.db)
