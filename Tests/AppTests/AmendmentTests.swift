@@ -131,4 +131,28 @@ struct AmendmentTests {
             #expect((exited["sortie"] as? [String: Any])?["date"] as? String == "2024-12-31")
         }
     }
+
+    @Test("The page's contract form offers the IDF day-case option; option 2 needs its specialty")
+    func dayCaseOptionInPages() async throws {
+        try await withApp { app in
+            try await Self.setUp(app)
+            var client = API.Client(app: app)
+            app.clock.set(API.at("2024-10-01"))
+            let campaign = try #require(try await client.json(.POST, "/api/v1/campagnes-ciblage", as: "analyste-idf@ars.fr",
+                #"{"region": "11", "annee": 2023, "catalogues": ["national-2025", "regional-idf-2025"]}"#, expect: .created)["id"] as? String).lowercased()
+            _ = try await client.json(.POST, "/api/v1/campagnes-ciblage/\(campaign)/gel", as: "dg-idf@ars.fr", #"{"date_decision": "2024-10-01"}"#)
+            var browser = Browser(app)
+            try await browser.login("analyste-idf@ars.fr")
+            let page = try await browser.get("/campagnes/\(campaign)")
+            #expect(page.body.string.contains("option 2 (une spécialité)"))
+            let form = ["campagne": campaign, "titulaire": "910110014", "debut": "2025-01-01", "fin": "2026-12-31", "produits_am": "50 000 000,00"]
+            let missing = try await browser.post("/contrats/nouveau", form: form.merging(["chirurgie_ambulatoire": "2"]) { $1 })
+            #expect(missing.status == .unprocessableEntity && missing.body.string.contains("specialite"))
+            let created = try await browser.post("/contrats/nouveau", form: form.merging(["chirurgie_ambulatoire": "2", "specialite": "ORL"]) { $1 })
+            #expect(created.status == .seeOther)
+            let contract = try #require(try await Contract.query(on: app.db).filter(\.$holderFINESS == "910110014").first())
+            #expect(contract.indicators.contains("IDF-CA-OPT2") && contract.options.contains("ORL"))
+            #expect(contract.amProducts == "50000000.00")
+        }
+    }
 }

@@ -168,6 +168,8 @@ struct ContractingAPITests {
             let id = try await client.lilleContract(campaign)
             let created = try await client.json(.GET, "/api/v1/contrats/\(id)", as: "analyste@ars.fr")
             #expect(created["etat"] as? String == "cible")
+            // Absent values are null, not left out (D29).
+            #expect(created["echeance"] is NSNull && created["sanction"] is NSNull)
             #expect((created["indicateurs"] as? [[String: Any]])?.map { $0["code"] as? String } == ["N1"])
             _ = try await client.json(.POST, "/api/v1/contrats", as: "analyste@ars.fr",
                                       #"{"campagne": "\#(campaign)", "titulaire": "590780193", "debut": "2023-01-01", "fin": "2025-12-31", "produits_am": "80000000.00"}"#,

@@ -316,6 +316,20 @@ struct ContractSummaryDTO: Content {
     var jours_restants: Int?
     var attente_de: String?
 
+    /// Absent values are written as `null` (D29: `"echeance": "AAAA-MM-JJ"|null`), never left out.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(titulaire, forKey: .titulaire)
+        try c.encode(nom, forKey: .nom)
+        try c.encode(region, forKey: .region)
+        try c.encode(departement, forKey: .departement)
+        try c.encode(etat, forKey: .etat)
+        try c.encode(echeance, forKey: .echeance)
+        try c.encode(jours_restants, forKey: .jours_restants)
+        try c.encode(attente_de, forKey: .attente_de)
+    }
+
     init(_ c: Contract, today: LocalDate) {
         id = c.id ?? UUID()
         titulaire = c.holderFINESS
@@ -356,7 +370,21 @@ struct ContractListDTO: Content {
 
 struct ContractDTO: Content {
     struct Document: Content { var type: String; var version: Int; var sha256: String; var lien: String }
-    struct Event: Content { var id: UUID; var type: String; var auteur: String; var horodatage: Date; var date: String; var document: String?; var texte: String? }
+    struct Event: Content {
+        var id: UUID; var type: String; var auteur: String; var horodatage: Date; var date: String; var document: String?; var texte: String?
+
+        /// `document` is `null` when the act concerns none.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(type, forKey: .type)
+            try c.encode(auteur, forKey: .auteur)
+            try c.encode(horodatage, forKey: .horodatage)
+            try c.encode(date, forKey: .date)
+            try c.encode(document, forKey: .document)
+            try c.encodeIfPresent(texte, forKey: .texte)
+        }
+    }
     struct Sanction: Content { var montant: String }
 
     var id: UUID
@@ -389,6 +417,35 @@ struct ContractDTO: Content {
     struct Amendment: Content { var id: UUID; var etat: String; var debut: String; var fin: String }
     struct Period: Content { var debut: String; var fin: String; var source: String; var etat: String; var indicateurs: [ContractIndicator] }
     struct Exit: Content { var date: String; var raison: String }
+
+    /// Absent values are written as `null` (D29: `"echeance": …|null`, `"sanction": …|null`).
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(titulaire, forKey: .titulaire)
+        try c.encode(nom, forKey: .nom)
+        try c.encode(campagne, forKey: .campagne)
+        try c.encode(region, forKey: .region)
+        try c.encode(departement, forKey: .departement)
+        try c.encode(debut, forKey: .debut)
+        try c.encode(fin, forKey: .fin)
+        try c.encode(produits_am, forKey: .produits_am)
+        try c.encode(etat, forKey: .etat)
+        try c.encode(etat_libelle, forKey: .etat_libelle)
+        try c.encode(echeance, forKey: .echeance)
+        try c.encode(attente_de, forKey: .attente_de)
+        try c.encode(indicateurs, forKey: .indicateurs)
+        try c.encode(documents, forKey: .documents)
+        try c.encode(sanction, forKey: .sanction)
+        try c.encode(evenements, forKey: .evenements)
+        try c.encode(actes_possibles, forKey: .actes_possibles)
+        try c.encodeIfPresent(avertissements, forKey: .avertissements)
+        try c.encode(nature, forKey: .nature)
+        try c.encode(contrat_initial, forKey: .contrat_initial)
+        try c.encode(avenants, forKey: .avenants)
+        try c.encode(periodes, forKey: .periodes)
+        try c.encode(sortie, forKey: .sortie)
+    }
 
     static func make(_ c: Contract, service: ContractService, role: Role) async throws -> ContractDTO {
         let events = try await service.events(c)

@@ -211,6 +211,8 @@ struct ContractingController: RouteCollection {
         let canSend: Bool
         let jobs: [String]
         let amendHref: String
+        /// The campaign carries regional-idf-2025: each contract chooses its day-case option.
+        let dayCaseOption: Bool
     }
 
     @Sendable func campaignPage(req: Request) async throws -> View {
@@ -271,7 +273,8 @@ struct ContractingController: RouteCollection {
             sendHref: SiteURL.campaignSend(id).path,
             canSend: campaign.isFrozen && principal.role == .arsDirector && contracts.contains { $0.state == ContractProcedure.State.targeted.code },
             jobs: try await Self.bulkJobs(id, db: req.db),
-            amendHref: SiteURL.campaignAmendments(id).path)
+            amendHref: SiteURL.campaignAmendments(id).path,
+            dayCaseOption: campaign.catalogueIDs.contains("regional-idf-2025"))
         return try await req.view.render("contracting/campaign", page)
     }
 
@@ -310,7 +313,11 @@ struct ContractingController: RouteCollection {
         }
     }
 
-    struct ContractForm: Content { var campagne: String?; var titulaire: String?; var debut: String?; var fin: String?; var produits_am: String? }
+    struct ContractForm: Content {
+        var campagne: String?; var titulaire: String?; var debut: String?; var fin: String?; var produits_am: String?
+        /// The IDF day-case surgery option (« 1 » or « 2 ») and, for option 2, its specialty.
+        var chirurgie_ambulatoire: String?; var specialite: String?
+    }
 
     @Sendable func contractCreate(req: Request) async throws -> Response {
         let principal = try await req.requirePrincipal()
@@ -322,7 +329,10 @@ struct ContractingController: RouteCollection {
                 campaignID: campaignID, holder: String((form.titulaire ?? "").prefix(20)),
                 start: try APIDate.require(form.debut, field: "date d'effet"), end: try APIDate.require(form.fin, field: "date de fin"),
                 amProducts: try APIAmount.parse((form.produits_am ?? "").replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")
-                    .replacingOccurrences(of: "\u{202F}", with: ""), field: "produits AM")))
+                    .replacingOccurrences(of: "\u{202F}", with: ""), field: "produits AM"),
+                options: form.chirurgie_ambulatoire.flatMap { $0.isEmpty ? nil : $0 }.map { option in
+                    ["chirurgie_ambulatoire": option, "specialite": form.specialite ?? ""].filter { !$0.value.isEmpty }
+                } ?? [:]))
             req.webSession?.setFlash((["Contrat créé."] + warnings).joined(separator: " "))
             return req.redirect(to: SiteURL.contract(try contract.requireID()).path)
         } catch let error as UserFacingError where error.status.code < 500 {
