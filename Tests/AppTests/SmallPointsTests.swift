@@ -162,3 +162,20 @@ struct ListHTMLTests {
         #expect(options == "<option value=\"&quot;&gt;&lt;x\" selected>&lt;b&gt;</option><option value=\"2\">deux</option>")
     }
 }
+
+@Suite("Shared list totals")
+struct ListTotalCacheTests {
+    @Test("A list's total is reused for 10 s at most, is dropped by a registry import, and the cache stays bounded")
+    func countCache() async throws {
+        let cache = ReferenceCache()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(try await cache.count(key: "a", now: start) { 5 } == 5)
+        #expect(try await cache.count(key: "a", now: start.addingTimeInterval(9)) { 6 } == 5, "reused within 10 s")
+        #expect(try await cache.count(key: "a", now: start.addingTimeInterval(10)) { 7 } == 7, "reloaded after 10 s")
+        cache.invalidate()
+        #expect(try await cache.count(key: "a", now: start.addingTimeInterval(11)) { 8 } == 8, "a registry import drops it")
+        #expect(try await cache.count(key: "a", now: start.addingTimeInterval(5)) { 9 } == 9, "a clock set back does not reuse it")
+        for i in 0..<(ReferenceCache.maxCounts + 10) { _ = try await cache.count(key: "k\(i)", now: start) { i } }
+        #expect(try await cache.count(key: "k0", now: start) { -1 } == -1, "past the bound, the cache started again")
+    }
+}

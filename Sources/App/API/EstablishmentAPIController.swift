@@ -17,7 +17,7 @@ struct EstablishmentAPIController: RouteCollection {
     func list(req: Request) async throws -> EstablishmentListDTO {
         let principal = try await req.requirePrincipal()
         let filter = try RegistryController.filter(from: req)
-        let page = try await EstablishmentRepository(db: req.db, scope: principal.scope).list(filter)
+        let page = try await EstablishmentRepository(db: req.db, scope: principal.scope).list(filter, cache: req.application.referenceCache, now: req.now)
         return EstablishmentListDTO(elements: page.items.map(EstablishmentDTO.init), total: page.total, page: page.page,
                                     par_page: page.perPage, pages: page.pageCount)
     }

@@ -41,7 +41,7 @@ struct RegistryController: RouteCollection {
         let principal = try await req.requirePrincipal()
         let filter = try Self.filter(from: req)
         let repository = EstablishmentRepository(db: req.db, scope: principal.scope)
-        let page = try await repository.list(filter, as: SiteListRow.self)
+        let page = try await repository.list(filter, as: SiteListRow.self, cache: req.application.referenceCache, now: req.now)
         let cache = req.application.referenceCache
         let geography = try await cache.geography { try await GeographyRepository(db: req.db).all() }
         // Filters offer what the user's scope covers, no more: an insurer of department 59 is not

@@ -122,11 +122,19 @@ struct EstablishmentRepository {
 
     private var sql: any SQLDatabase { db as! any SQLDatabase }
 
-    func list<Row: SiteColumns>(_ filter: EstablishmentFilter, as row: Row.Type = SiteRow.self) async throws -> Page<Row> {
+    func list<Row: SiteColumns>(_ filter: EstablishmentFilter, as row: Row.Type = SiteRow.self,
+                                cache: ReferenceCache? = nil, now: Date = Date()) async throws -> Page<Row> {
         let perPage = Page<Row>.clampPerPage(filter.perPage)
         // The count walks an index of the scope's column; the page walks (scope, name) in order and
-        // stops at its limit (indexes of migration 003). A window count would sort every row.
-        let total = try await count(filter)
+        // stops at its limit (indexes of migration 003). A window count would sort every row. The
+        // pages of one list share their total for a few seconds (`ReferenceCache.count`).
+        let total: Int
+        if let cache {
+            let key = "\(scope)|\(filter.text ?? "")|\(filter.region ?? "")|\(filter.department ?? "")|\(filter.status ?? "")|\(filter.category ?? "")|\(filter.holder ?? "")"
+            total = try await cache.count(key: key, now: now) { try await count(filter) }
+        } else {
+            total = try await count(filter)
+        }
         // A page past the last shows the last: never an offset that overflows or a range that traps.
         let page = Page<Row>.clamp(filter.page, total: total, perPage: perPage)
         let items = try await sorted(filtered(sql.select().columns(Row.columns.map { SQLColumn($0) }), filter), filter.sort)

@@ -16,6 +16,12 @@ final class ReferenceCache: Sendable {
         let categories: [(code: String, label: String)]
     }
 
+    /// How long a list's total may be reused: short, so that a registry import elsewhere shows soon.
+    static let countLifetime: TimeInterval = 10
+    /// At most this many totals are kept (search texts are free): past it, the cache starts again.
+    static let maxCounts = 1_000
+
+    private let counts = NIOLockedValueBox<[String: (Int, Date)]>([:])
     private let geography = NIOLockedValueBox<(regions: [Region], departments: [Department])?>(nil)
     private let options = NIOLockedValueBox<[AccessScope: (FilterOptions, Date)]>([:])
 
@@ -33,9 +39,23 @@ final class ReferenceCache: Sendable {
         return loaded
     }
 
+    /// The total of a filtered registry list, by scope and filter: every page of a list asks the
+    /// same count, and the count is one of the three queries a list page makes.
+    func count(key: String, now: Date, _ load: () async throws -> Int) async throws -> Int {
+        if let (cached, at) = counts.withLockedValue({ $0[key] }), now.timeIntervalSince(at) < Self.countLifetime,
+           now >= at { return cached }
+        let loaded = try await load()
+        counts.withLockedValue { counts in
+            if counts.count >= Self.maxCounts { counts = [:] }
+            counts[key] = (loaded, now)
+        }
+        return loaded
+    }
+
     /// After a registry import in this instance: show the new lists at once.
     func invalidate() {
         options.withLockedValue { $0 = [:] }
+        counts.withLockedValue { $0 = [:] }
     }
 }
 
