@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -244,9 +245,24 @@ class UI:
                                  f"no button « {label} » on {self.driver.current_url}")
 
     def click_and_wait_new_page(self, element):
-        """Clicks something that loads a new page, and waits until the old one is gone."""
+        """Clicks something that loads a new page, and waits until the old one is gone.
+
+        `element` may be a located element, or an XPath (str) located just before the click. The
+        DSFR's scripts rearrange some nodes after load (tables are wrapped for scrolling): a node
+        found before that answers « does not belong to the document », so an XPath is located
+        again, up to three times."""
         old = self.driver.find_element(By.TAG_NAME, "html")
-        element.click()
+        for attempt in range(3):
+            target = self.wait().until(EC.element_to_be_clickable((By.XPATH, element)),
+                                       f"no {element} on {self.driver.current_url}") if isinstance(element, str) else element
+            try:
+                target.click()
+                break
+            except (StaleElementReferenceException, WebDriverException) as error:
+                moved = isinstance(error, StaleElementReferenceException) or "does not belong to the document" in str(error)
+                if not moved or not isinstance(element, str) or attempt == 2:
+                    raise
+                time.sleep(0.2)
         self.wait().until(EC.staleness_of(old), f"the page did not change after the click ({self.driver.current_url})")
 
     def find_table(self, caption: str):
@@ -263,11 +279,18 @@ class UI:
     # Accounts --------------------------------------------------------------------------------
 
     def fill_login(self, email: str, password: str):
-        self.find("#email").clear()
-        self.driver.find_element(By.ID, "email").send_keys(email)
-        self.driver.find_element(By.ID, "mot_de_passe").clear()
-        self.driver.find_element(By.ID, "mot_de_passe").send_keys(password)
-        self.click_and_wait_new_page(self.button("Se connecter"))
+        # The page's scripts finish first, then the fields are typed and checked before submitting.
+        self.wait().until(lambda d: d.execute_script("return document.readyState") == "complete")
+        for _ in range(3):
+            self.find("#email").clear()
+            self.driver.find_element(By.ID, "email").send_keys(email)
+            self.driver.find_element(By.ID, "mot_de_passe").clear()
+            self.driver.find_element(By.ID, "mot_de_passe").send_keys(password)
+            if (self.driver.find_element(By.ID, "email").get_attribute("value") == email
+                    and self.driver.find_element(By.ID, "mot_de_passe").get_attribute("value") == password):
+                break
+            time.sleep(0.2)
+        self.click_and_wait_new_page("//button[normalize-space()='Se connecter']")
 
     def login(self, who: str, lands_on: str = "/"):
         """Signs in; every role taking part in contracts lands on its home page (« Accueil »)."""

@@ -230,8 +230,7 @@ def _act(ui, act_type: str, label: str, password: str = None, text: str = None, 
         form.find_element(By.CSS_SELECTOR, "input[type=password]").send_keys(password)
     if text is not None:
         form.find_element(By.TAG_NAME, "textarea").send_keys(text)
-    button = form.find_element(By.XPATH, f".//button[normalize-space()=\"{label}\"]")
-    ui.click_and_wait_new_page(button)
+    ui.click_and_wait_new_page(f"//form[@id='acte-{act_type}']//button[normalize-space()=\"{label}\"]")
 
 
 def test_contrat(browser, tmp_path):
@@ -258,9 +257,8 @@ def test_contrat(browser, tmp_path):
     rows = ui.driver.find_elements(By.CSS_SELECTOR, "#resultats tbody tr")
     assert rows, "CHU de Lille has targeting results"
     if not any("retenu" in r.text for r in rows):
-        row = rows[0]
-        row.find_element(By.CSS_SELECTOR, "input[name=raison]").send_keys("Ajout régional : démonstration du cycle")
-        ui.click_and_wait_new_page(row.find_element(By.XPATH, ".//button[normalize-space()='Ajouter']"))
+        ui.find("#resultats tbody tr input[name=raison]").send_keys("Ajout régional : démonstration du cycle")
+        ui.click_and_wait_new_page("(//*[@id='resultats']//tbody/tr)[1]//button[normalize-space()='Ajouter']")
         ui.wait_text("Dérogation enregistrée")
         assert "par dérogation : Ajout régional" in ui.body()
     assert "590780193" in ui.find("#selection").text
@@ -281,7 +279,7 @@ def test_contrat(browser, tmp_path):
     ui.set_value("#debut-590780193", "2027-01-01")
     ui.set_value("#fin-590780193", "2029-12-31")
     ui.find("#produits-590780193").send_keys("80 000 000,00")
-    ui.click_and_wait_new_page(ui.find("#selection").find_element(By.XPATH, ".//button[normalize-space()='Créer le contrat']"))
+    ui.click_and_wait_new_page("//*[@id='selection']//button[normalize-space()='Créer le contrat']")
     ui.wait_text("Contrat créé.")
     contract = ui.driver.current_url
     assert ui.find("#etat").text == "ciblé"
