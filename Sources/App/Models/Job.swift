@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 
 /// Work that happens later, stored so that any instance can claim it and it survives a restart:
-/// an import today; a document to generate or a deadline to act on tomorrow. Progress, previews,
+/// an import, the sending of a campaign's proposals, a deadline to act on (`run_at`). Progress, previews,
 /// problems and failures live here, never in one instance's memory.
 final class Job: Model, @unchecked Sendable {
     static let schema = "jobs"

@@ -4,8 +4,9 @@ import NIOConcurrencyHelpers
 import Vapor
 
 /// Small lists that every list page shows and that change only with a registry import: the
-/// regions and departments, and per scope the filter options. Kept a short while in memory (never
-/// data a decision depends on), so a page costs its own query, not the lists around it.
+/// regions and departments, per scope the filter options, and the totals of filtered lists. Kept a
+/// short while in memory (never data a decision depends on), so a page costs its own query, not
+/// the lists around it.
 final class ReferenceCache: Sendable {
     /// Filter options may lag a registry import by this much, on an instance that did not run it.
     static let lifetime: TimeInterval = 60
