@@ -263,7 +263,7 @@ class UI:
                 if not moved or not isinstance(element, str) or attempt == 2:
                     raise
                 time.sleep(0.2)
-        self.wait().until(EC.staleness_of(old), f"the page did not change after the click ({self.driver.current_url})")
+        self.wait().until(lambda driver: _gone(old), f"the page did not change after the click ({self.driver.current_url})")
 
     def find_table(self, caption: str):
         xpath = f"//table[caption[normalize-space()={_xpath_literal(caption)}]]"
@@ -322,6 +322,20 @@ class UI:
         if resized:
             self.driver.set_window_size(1280, 1000)
         return path
+
+
+def _gone(element) -> bool:
+    """Whether a node belongs to a page that was replaced. Chromium answers « stale element », or,
+    for the old document's root, « Node with given id does not belong to the document »."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def _xpath_literal(text: str) -> str:
