@@ -415,6 +415,15 @@ struct ContractingAPITests {
                 #expect(try await browser.get("/campagnes/\(campaign)").status == campaignStatus, "page campaign for \(email)")
                 let form = try await browser.post("/contrats/\(id)/actes", form: ["type": "avis_cme", "date": "2022-09-01"])
                 if contract != .ok { #expect(form.status == contract, "page act for \(email)") }
+                // Bulk and preview routes: a foreign campaign or contract answers 404, a role without them 403.
+                #expect(try await browser.get("/contrats/\(id)/apercu.pdf").status
+                        == (["admin@caqes.fr", "analyste@ars.fr", "dg@ars.fr", "analyste-idf@ars.fr"].contains(email) ? contract : .forbidden),
+                        "preview for \(email)")
+                #expect(try await browser.get("/campagnes/\(campaign)/contrats?debut=2023-01-01&fin=2025-12-31").status == campaignStatus, "bulk preview for \(email)")
+                for path in ["/api/v1/campagnes-ciblage/\(campaign)/avenants", "/api/v1/campagnes-ciblage/\(campaign)/contrats"] {
+                    let status = try await client.send(.POST, path, as: email, #"{"debut": "2099-01-01", "fin": "2099-12-31"}"#).status
+                    if campaignStatus != .ok { #expect(status == campaignStatus, "\(path) for \(email)") }
+                }
                 let list = try await browser.get("/contrats")
                 #expect(list.status == (contract == .forbidden ? .forbidden : .ok))
                 if contract == .notFound { #expect(!list.body.string.contains("CHR LILLE"), "list for \(email)") }
