@@ -16,5 +16,6 @@ extension Application {
         migrations.add(CreateJobsAndFiles())
         migrations.add(ProtectAuditEvents())
         migrations.add(CreateContracting())
+        migrations.add(CreateEvaluation())
     }
 }

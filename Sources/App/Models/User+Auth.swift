@@ -16,6 +16,8 @@ struct Principal: Sendable {
     let role: Role
     let scope: AccessScope
     let isLegalRepresentative: Bool
+    /// An expert's body: they review its indicators only.
+    var expertBody: ReviewBody? = nil
 
     var actorLabel: String { "\(displayName) <\(email)>" }
 }
@@ -35,7 +37,8 @@ extension Request {
             displayName: user.displayName,
             role: user.roleValue,
             scope: AccessScope.of(role: user.roleValue, elements: elements),
-            isLegalRepresentative: user.isLegalRepresentative
+            isLegalRepresentative: user.isLegalRepresentative,
+            expertBody: user.expertBody.flatMap(ReviewBody.parse)
         )
         storage[PrincipalKey.self] = principal
         return principal

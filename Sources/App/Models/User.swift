@@ -12,6 +12,8 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "password_hash") var passwordHash: String
     @Field(key: "role") var role: String
     @Field(key: "legal_representative") var isLegalRepresentative: Bool
+    /// For an expert: the body whose indicators they review (`ReviewBody`: OMEDIT, CPias…).
+    @OptionalField(key: "expert_body") var expertBody: String?
     @Field(key: "active") var isActive: Bool
     /// Optimistic lock: two administrators acting on one account at once are told, not both applied.
     @Field(key: "version") var version: Int

@@ -43,13 +43,16 @@ public final class IndicatorDefinition: Sendable {
     /// The catalogue's envelope group this regional indicator belongs to: indicators of one group
     /// count as ONE regional indicator in the FIR envelope share (D24: HDF biosimilars).
     public let envelopeGroup: String?
+    /// How the yearly self-assessment treats it: reviewer, evidence, declared measures.
+    public let review: IndicatorReview
     /// Where the indicator starts in its file.
     public let location: SourceLocation
 
     public init(
         code: String, label: String, section: Section, source: String?, cap: Decimal?, informative: Bool,
         parent: String?, value: CompiledFormula?, targeting: TargetingRule?, incentive: IncentiveRule?,
-        target: RegionalTarget?, location: SourceLocation, envelopeGroup: String? = nil
+        target: RegionalTarget?, location: SourceLocation, envelopeGroup: String? = nil,
+        review: IndicatorReview = IndicatorReview()
     ) {
         self.code = code
         self.label = label
@@ -64,6 +67,7 @@ public final class IndicatorDefinition: Sendable {
         self.target = target
         self.location = location
         self.envelopeGroup = envelopeGroup
+        self.review = review
     }
 
     /// Paid through the national incentive: has an incentive rule and is not informative.

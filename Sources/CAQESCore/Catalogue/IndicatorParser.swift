@@ -5,7 +5,7 @@ import Yams
 struct IndicatorParser {
     static let required = ["code", "label", "section"]
     static let optional = ["source", "cap", "informative", "parent", "value", "targeting", "incentive", "target", "note",
-                           "envelope_group"]
+                           "envelope_group", "review"]
 
     let reader: CatalogueReader
     let scope: FormulaScope
@@ -94,11 +94,48 @@ struct IndicatorParser {
                                             + "qu’aux indicateurs régionaux"), at: reader.location(of: node))
             }
         }
+        let review = fields["review"].map { self.review($0, code: code) } ?? IndicatorReview()
         guard let label, let section else { return nil }
         return IndicatorDefinition(
             code: code, label: label, section: section, source: fields["source"]?.string, cap: cap,
             informative: informative, parent: fields["parent"]?.string, value: value, targeting: targeting,
-            incentive: incentive, target: target, location: fields.location, envelopeGroup: envelopeGroup)
+            incentive: incentive, target: target, location: fields.location, envelopeGroup: envelopeGroup, review: review)
+    }
+
+    /// `review: {by: OMEDIT, evidence: required, declared: [conciliation_grade]}`.
+    private func review(_ node: Node, code: String) -> IndicatorReview {
+        guard let fields = reader.fields(node, context: "revue de \(code)", at: reader.location(of: node), required: [],
+                                         optional: ["by", "evidence", "declared"]) else { return IndicatorReview() }
+        var reviewer = ReviewBody.ars
+        if let by = fields["by"] {
+            if let body = ReviewBody.parse(by.string ?? "") { reviewer = body } else {
+                reader.report(.invalidValue(field: "by", value: by.string ?? "…", expected: ReviewBody.allCases.map(\.rawValue).joined(separator: ", ")),
+                              at: reader.location(of: by))
+            }
+        }
+        var evidence = EvidenceRequirement.none
+        if let node = fields["evidence"] {
+            if let value = EvidenceRequirement(rawValue: node.string ?? "") { evidence = value } else {
+                reader.report(.invalidValue(field: "evidence", value: node.string ?? "…", expected: "required, optional ou none"),
+                              at: reader.location(of: node))
+            }
+        }
+        var declared: [String] = []
+        if let node = fields["declared"] {
+            for item in node.sequence ?? [] {
+                let measure = item.string ?? ""
+                if scope.measures[measure] == nil {
+                    reader.report(.invalidValue(field: "declared", value: measure, expected: "une mesure déclarée dans « measures »"),
+                                  at: reader.location(of: item))
+                } else {
+                    declared.append(measure)
+                }
+            }
+            if node.sequence == nil {
+                reader.report(.invalidValue(field: "declared", value: node.string ?? "…", expected: "une liste de mesures"), at: reader.location(of: node))
+            }
+        }
+        return IndicatorReview(reviewer: reviewer, evidence: evidence, declared: declared)
     }
 
     private func parseCap(_ node: Node, code: String) -> Decimal? {

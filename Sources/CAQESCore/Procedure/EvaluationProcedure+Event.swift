@@ -15,6 +15,8 @@ extension EvaluationProcedure {
         case recordHearing(heldOn: LocalDate, newLastDay: LocalDate?)
         /// The contradictory period is over.
         case expire
+        /// The ARS answers one observation (D21): logged, changes no state.
+        case answerObservation
         /// The campaign is closed for this establishment.
         case close
 
@@ -27,6 +29,7 @@ extension EvaluationProcedure {
             case receiveObservations = "receive_observations"
             case recordHearing = "record_hearing"
             case expire = "expire"
+            case answerObservation = "answer_observation"
             case close = "close"
 
             /// Reads a stored event name.
@@ -45,6 +48,7 @@ extension EvaluationProcedure {
                 case .receiveObservations: return "observations de l'établissement"
                 case .recordHearing: return "audition de l'établissement"
                 case .expire: return "expiration du délai"
+                case .answerObservation: return "réponse de l'ARS à une observation"
                 case .close: return "clôture de l'évaluation"
                 }
             }
@@ -59,6 +63,7 @@ extension EvaluationProcedure {
             case .receiveObservations: return .receiveObservations
             case .recordHearing: return .recordHearing
             case .expire: return .expire
+            case .answerObservation: return .answerObservation
             case .close: return .close
             }
         }

@@ -67,6 +67,9 @@ extension EvaluationProcedure {
             }
             next.state = isFirstRound ? .answers1 : .answers2
 
+        case .answerObservation:
+            break
+
         case .close:
             next.closedOn = now
             next.state = .closed

@@ -81,10 +81,11 @@ public struct EvaluationProcedure: Hashable, Sendable, Codable {
         switch state {
         case .open: return [.startSelfAssessment]
         case .selfAssessment: return [.submitSelfAssessment]
-        case .analysis, .answers1, .answers2: return [.notifyDecision]
+        case .analysis: return [.notifyDecision]
+        case .answers1, .answers2: return [.notifyDecision, .answerObservation]
         case .decision1Notified, .decision2Notified: return [.recordReceipt]
         case .contradictory1, .contradictory2:
-            return [.recordReceipt, .receiveObservations, .recordHearing, .expire]
+            return [.recordReceipt, .receiveObservations, .recordHearing, .expire, .answerObservation]
         case .finalDecision: return [.close]
         case .closed: return []
         }

@@ -47,6 +47,7 @@ enum EvaluationFixtures {
         case .receiveObservations: return .receiveObservations(hearingRequested: false)
         case .recordHearing: return .recordHearing(heldOn: today, newLastDay: nil)
         case .expire: return .expire
+        case .answerObservation: return .answerObservation
         case .close: return .close
         }
     }
@@ -63,11 +64,11 @@ struct EvaluationProcedureTests {
         .selfAssessment: [.submitSelfAssessment],
         .analysis: [.notifyDecision],
         .decision1Notified: [.recordReceipt],
-        .contradictory1: [.recordReceipt, .receiveObservations, .recordHearing, .expire],
-        .answers1: [.notifyDecision],
+        .contradictory1: [.recordReceipt, .receiveObservations, .recordHearing, .expire, .answerObservation],
+        .answers1: [.notifyDecision, .answerObservation],
         .decision2Notified: [.recordReceipt],
-        .contradictory2: [.recordReceipt, .receiveObservations, .recordHearing, .expire],
-        .answers2: [.notifyDecision],
+        .contradictory2: [.recordReceipt, .receiveObservations, .recordHearing, .expire, .answerObservation],
+        .answers2: [.notifyDecision, .answerObservation],
         .finalDecision: [.close],
         .closed: [],
     ]

@@ -121,34 +121,12 @@ struct CreateContracting: AsyncMigration {
         try await sql.raw("CREATE INDEX contracts_holder ON contracts (holder_finess)").run()
         try await sql.raw("CREATE INDEX outbox_due ON outbox (state, send_after)").run()
         // The event log, like the audit trail, is append-only in the database itself (D20).
-        if sql.dialect.name == "postgresql" {
-            try await sql.raw("""
-                CREATE FUNCTION contract_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'contract_events is append-only'; END $$
-                """).run()
-            try await sql.raw("""
-                CREATE TRIGGER contract_events_append_only BEFORE UPDATE OR DELETE ON contract_events
-                FOR EACH ROW EXECUTE FUNCTION contract_events_append_only()
-                """).run()
-        } else {
-            for operation in ["UPDATE", "DELETE"] {
-                try await sql.raw("""
-                    CREATE TRIGGER contract_events_no_\(unsafeRaw: operation.lowercased()) BEFORE \(unsafeRaw: operation) ON contract_events
-                    BEGIN SELECT RAISE(ABORT, 'contract_events is append-only'); END
-                    """).run()
-            }
-        }
+        try await AppendOnly.protect("contract_events", on: sql)
     }
 
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
-        if sql.dialect.name == "postgresql" {
-            try await sql.raw("DROP TRIGGER IF EXISTS contract_events_append_only ON contract_events").run()
-            try await sql.raw("DROP FUNCTION IF EXISTS contract_events_append_only()").run()
-        } else {
-            try await sql.raw("DROP TRIGGER IF EXISTS contract_events_no_update").run()
-            try await sql.raw("DROP TRIGGER IF EXISTS contract_events_no_delete").run()
-        }
+        try await AppendOnly.unprotect("contract_events", on: sql)
         try await database.schema("jobs").deleteField("run_at").update()
         for table in ["outbox", "contract_documents", "contract_events", "contracts", "targeting_overrides", "targeting_results", "targeting_campaigns"] {
             try await database.schema(table).delete()

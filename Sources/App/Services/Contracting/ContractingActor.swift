@@ -11,6 +11,8 @@ struct ContractingActor: Sendable {
     let scope: AccessScope
     let isLegalRepresentative: Bool
     let address: String?
+    /// An expert's body (the indicators they review).
+    var expertBody: ReviewBody? = nil
 
     init(principal: Principal, address: String?) {
         userID = principal.userID
@@ -19,6 +21,7 @@ struct ContractingActor: Sendable {
         scope = principal.scope
         isLegalRepresentative = principal.isLegalRepresentative
         self.address = address
+        expertBody = principal.expertBody
     }
 
     init(userID: UUID?, label: String, role: Role?, scope: AccessScope, isLegalRepresentative: Bool = false, address: String? = nil) {

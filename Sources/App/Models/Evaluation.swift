@@ -1,0 +1,234 @@
+import Fluent
+import Foundation
+
+/// A yearly evaluation campaign of a region (DOMAIN B.5.2): the contracts in force during the
+/// year, the phase calendar, the FIR envelope and how it is shared (D12).
+final class EvaluationCampaign: Model, @unchecked Sendable {
+    static let schema = "evaluation_campaigns"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "region_code") var regionCode: String
+    /// The year evaluated (N), evaluated during N+1.
+    @Field(key: "year") var year: Int
+    /// `caqes` (2022+ contracts).
+    @Field(key: "kind") var kind: String
+    /// Catalogue ids the contracts use, JSON array.
+    @Field(key: "catalogues") var catalogues: String
+    @OptionalField(key: "grid_id") var gridID: String?
+    @OptionalField(key: "grid_target") var gridTarget: String?
+    /// JSON of `EvaluationCalendar`.
+    @Field(key: "calendar") var calendar: String
+    /// The regional FIR envelope, a decimal with a point (D29).
+    @Field(key: "envelope") var envelope: String
+    /// `proportionnel` or `montant_fixe` (D12).
+    @Field(key: "sharing") var sharing: String
+    @OptionalField(key: "amount_per_indicator") var amountPerIndicator: String?
+    /// JSON of the last control draw (`ControlDraw`), with its seed.
+    @OptionalField(key: "sample") var sample: String?
+    @OptionalField(key: "created_by_id") var createdByID: UUID?
+    @Field(key: "created_by") var createdBy: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "version") var version: Int
+
+    init() {}
+
+    var catalogueIDs: [String] { (try? JSONText.decode([String].self, from: catalogues)) ?? [] }
+}
+
+/// One contract's self-assessment for the campaign's year, with its decisions' procedure. State
+/// and deadline are folded from the event log and copied here for lists; the draft is `content`,
+/// what was last submitted is `submitted_content`.
+final class SelfAssessment: Model, @unchecked Sendable {
+    static let schema = "self_assessments"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "campaign_id") var campaignID: UUID
+    @Field(key: "contract_id") var contractID: UUID
+    @Field(key: "holder_finess") var holderFINESS: String
+    @Field(key: "holder_name") var holderName: String
+    @Field(key: "legal_entity_finess") var legalEntityFINESS: String
+    @Field(key: "region_code") var regionCode: String
+    @Field(key: "department_code") var departmentCode: String
+    /// AM products of the contract (its refusal sanction basis), kept for the documents.
+    @Field(key: "am_products") var amProducts: String
+    /// JSON array of `ContractIndicator`: the contract's indicators that apply in the year.
+    @Field(key: "indicators") var indicators: String
+    /// Projection of the fold: `EvaluationProcedure.State.code`.
+    @Field(key: "state") var state: String
+    @OptionalField(key: "deadline") var deadline: String?
+    /// JSON of `AssessmentContent`: the draft.
+    @Field(key: "content") var content: String
+    @OptionalField(key: "submitted_content") var submittedContent: String?
+    @Field(key: "submissions") var submissions: Int
+    @OptionalField(key: "submitted_at") var submittedAt: Date?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+    @Field(key: "version") var version: Int
+
+    init() {}
+
+    var contractIndicators: [ContractIndicator] { (try? JSONText.decode([ContractIndicator].self, from: indicators)) ?? [] }
+}
+
+/// What an establishment writes in its self-assessment (API names, D29).
+struct AssessmentContent: Codable, Sendable, Equatable {
+    var indicateurs: [String: AssessmentEntry] = [:]
+}
+
+struct AssessmentEntry: Codable, Sendable, Equatable {
+    /// Declared measures (`conciliation_grade` → `B`), as typed: numbers with a point or a comma.
+    var valeurs: [String: String] = [:]
+    var commentaire: String?
+    /// Evidence files, by SHA-256.
+    var preuves: [String] = []
+    var plan_action: [ActionItem] = []
+}
+
+/// One action of a plan for a missed target; carried over to next year's form.
+struct ActionItem: Codable, Sendable, Equatable {
+    var action: String
+    var responsable: String
+    /// `AAAA-MM-JJ`.
+    var echeance: String
+    /// `a_faire`, `en_cours`, `realisee`, `abandonnee`.
+    var statut: String
+
+    static let statuses = ["a_faire", "en_cours", "realisee", "abandonnee"]
+}
+
+/// A reviewer's decision on one indicator (append-only).
+final class AssessmentReview: Model, @unchecked Sendable {
+    static let schema = "assessment_reviews"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "assessment_id") var assessmentID: UUID
+    @Field(key: "indicator") var indicator: String
+    /// `ReviewDecision` raw value.
+    @Field(key: "decision") var decision: String
+    /// The corrected value, JSON object measure → text, for `corrigee`.
+    @OptionalField(key: "value") var value: String?
+    @Field(key: "reason") var reason: String
+    /// The submission number it reviewed.
+    @Field(key: "submission") var submission: Int
+    @OptionalField(key: "actor_id") var actorID: UUID?
+    @Field(key: "actor") var actor: String
+    @OptionalField(key: "actor_role") var actorRole: String?
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
+/// A DG ARS decision on one self-assessment: which step, on which results version.
+final class EvaluationDecision: Model, @unchecked Sendable {
+    static let schema = "evaluation_decisions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "assessment_id") var assessmentID: UUID
+    /// `DecisionStep` raw value.
+    @Field(key: "step") var step: String
+    @Field(key: "result_version") var resultVersion: Int
+    @Field(key: "total_amount") var totalAmount: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
+/// One act in an evaluation's append-only log (D20).
+final class EvaluationEventRecord: Model, @unchecked Sendable {
+    static let schema = "evaluation_events"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "assessment_id") var assessmentID: UUID
+    @OptionalField(key: "decision_id") var decisionID: UUID?
+    @Field(key: "seq") var seq: Int
+    @Field(key: "act") var act: String
+    /// JSON of `ProcedureEntry<EvaluationProcedure.Event>`.
+    @Field(key: "entry") var entry: String
+    /// JSON of `ContractActDetails` (text, observation answered, file, address, date, indicator).
+    @Field(key: "details") var details: String
+    @OptionalField(key: "actor_id") var actorID: UUID?
+    @Field(key: "actor") var actor: String
+    @OptionalField(key: "actor_role") var actorRole: String?
+    @Field(key: "legal_date") var legalDate: String
+    @Field(key: "recorded_at") var recordedAt: Date
+    @OptionalField(key: "document_sha256") var documentSHA256: String?
+
+    init() {}
+}
+
+/// A document of a self-assessment: the sealed report, a decision, or an evidence file.
+final class EvaluationDocument: Model, @unchecked Sendable {
+    static let schema = "evaluation_documents"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "assessment_id") var assessmentID: UUID
+    @OptionalField(key: "decision_id") var decisionID: UUID?
+    /// `rapport_autoevaluation`, `decision_1`, `decision_2`, `decision_finale`, `preuve`, `piece_<acte>`.
+    @Field(key: "type") var type: String
+    @OptionalField(key: "indicator") var indicator: String?
+    @OptionalField(key: "name") var name: String?
+    @Field(key: "version") var version: Int
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
+/// One computation of a campaign's results, with the versions of every input.
+final class EvaluationResultRun: Model, @unchecked Sendable {
+    static let schema = "evaluation_result_runs"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "campaign_id") var campaignID: UUID
+    @Field(key: "version") var version: Int
+    /// JSON of `ResultInputs`.
+    @Field(key: "inputs") var inputs: String
+    @Field(key: "fingerprint") var fingerprint: String
+    @Field(key: "created_by") var createdBy: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
+/// One line of a results version: per holder and indicator (or the FIR share).
+final class EvaluationResultRecord: Model, @unchecked Sendable {
+    static let schema = "evaluation_results"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "campaign_id") var campaignID: UUID
+    @Field(key: "version") var version: Int
+    @Field(key: "seq") var seq: Int
+    @Field(key: "holder_finess") var holderFINESS: String
+    @Field(key: "holder_name") var holderName: String
+    @Field(key: "indicator") var indicator: String
+    @Field(key: "label") var label: String
+    /// `national`, `informatif`, `regional`, `groupe`, `fir`.
+    @Field(key: "kind") var kind: String
+    @Field(key: "value") var value: String
+    @Field(key: "target") var target: String
+    @OptionalField(key: "savings") var savings: String?
+    @OptionalField(key: "rate") var rate: String?
+    /// Decimal with a point and two decimals (D29).
+    @Field(key: "amount") var amount: String
+    /// `oui`, `non`, `non évaluable`, or empty when the line has no target.
+    @Field(key: "achieved") var achieved: String
+    @Field(key: "explanation") var explanation: String
+
+    init() {}
+}
+
+/// Where a holder's payment of a campaign stands: `a_ordonnancer`, `ordonnance`, `paye`.
+final class PaymentRecord: Model, @unchecked Sendable {
+    static let schema = "payments"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "campaign_id") var campaignID: UUID
+    @Field(key: "holder_finess") var holderFINESS: String
+    @Field(key: "status") var status: String
+    @Field(key: "updated_by") var updatedBy: String
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    static let statuses = ["a_ordonnancer", "ordonnance", "paye"]
+}

@@ -1,0 +1,575 @@
+import CAQESCore
+import Fluent
+import SQLKit
+import Vapor
+
+/// Yearly evaluation campaigns (DOMAIN B.5.2): opening a campaign for the contracts in force
+/// during year N, the establishments' self-assessments (drafts, evidence, action plans,
+/// submission) and the reviews of each indicator. Scope is one rule, `visible`, applied to every
+/// read; decisions and results live in `EvaluationDecisions` and `EvaluationResults`.
+struct EvaluationService {
+    let db: any Database
+    let app: Application
+    let actor: ContractingActor
+    let now: Date
+
+    var today: LocalDate { LegalClock.today(now) }
+
+    // MARK: Scope
+
+    static func visible(_ assessment: SelfAssessment, to scope: AccessScope) -> Bool {
+        scope.allows(regionCode: assessment.regionCode, departmentCode: assessment.departmentCode,
+                     holderFINESS: assessment.holderFINESS, legalEntityFINESS: assessment.legalEntityFINESS)
+    }
+
+    /// A campaign is visible to the region's ARS, and to a fund or establishment that has at least
+    /// one self-assessment in it.
+    func campaignVisible(_ campaign: EvaluationCampaign) async throws -> Bool {
+        switch actor.scope {
+        case .all: return true
+        case .none: return false
+        case .regions(let codes): return codes.contains(campaign.regionCode)
+        case .departments, .holders:
+            return try await !assessments(of: campaign).isEmpty
+        }
+    }
+
+    func findCampaign(_ id: UUID) async throws -> EvaluationCampaign {
+        guard let campaign = try await EvaluationCampaign.find(id, on: db), try await campaignVisible(campaign) else {
+            throw UserFacingError.notFound()
+        }
+        return campaign
+    }
+
+    func listCampaigns() async throws -> [EvaluationCampaign] {
+        var query = EvaluationCampaign.query(on: db)
+        switch actor.scope {
+        case .all: break
+        case .none: return []
+        case .regions(let codes): query = query.filter(\.$regionCode ~~ Array(codes))
+        case .departments, .holders:
+            let ids = Set(try await scopedAssessments().all().map(\.campaignID))
+            if ids.isEmpty { return [] }
+            query = query.filter(\.$id ~~ Array(ids))
+        }
+        return try await query.sort(\.$year, .descending).sort(\.$regionCode).all()
+    }
+
+    private func scopedAssessments() -> QueryBuilder<SelfAssessment> {
+        let query = SelfAssessment.query(on: db)
+        switch actor.scope {
+        case .all: return query
+        case .none: return query.filter(\.$holderFINESS == "")
+        case .regions(let codes): return query.filter(\.$regionCode ~~ Array(codes))
+        case .departments(let codes): return query.filter(\.$departmentCode ~~ Array(codes))
+        case .holders(let codes): return query.filter(\.$holderFINESS ~~ Array(codes))
+        }
+    }
+
+    /// The campaign's self-assessments the actor may see.
+    func assessments(of campaign: EvaluationCampaign) async throws -> [SelfAssessment] {
+        try await scopedAssessments().filter(\.$campaignID == campaign.requireID()).sort(\.$holderName).all()
+    }
+
+    func findAssessment(_ id: UUID) async throws -> SelfAssessment {
+        guard let assessment = try await SelfAssessment.find(id, on: db), Self.visible(assessment, to: actor.scope) else {
+            throw UserFacingError.notFound()
+        }
+        return assessment
+    }
+
+    // MARK: Opening a campaign
+
+    struct NewCampaign {
+        var region: String
+        var year: Int
+        var envelope: Decimal = 0
+        var sharing: String = "proportionnel"
+        var amountPerIndicator: Decimal? = nil
+        var calendar: EvaluationCalendar? = nil
+    }
+
+    /// Opens the campaign of a region and year with one self-assessment per contract in force
+    /// during the year (the latest amendment when there is one), and tells each holder.
+    func createCampaign(_ new: NewCampaign) async throws -> EvaluationCampaign {
+        guard actor.role == .arsAnalyst || actor.role == .arsDirector || actor.role == nil else {
+            throw UserFacingError(.forbidden, "Seule l'ARS ouvre une campagne d'évaluation.")
+        }
+        let region = String(new.region.prefix(3))
+        guard actor.scope.allows(regionCode: region, departmentCode: "", holderFINESS: "", legalEntityFINESS: "") else {
+            throw UserFacingError(.notFound, "Région « \(region) » hors de votre périmètre.")
+        }
+        guard (2018...2100).contains(new.year) else {
+            throw UserFacingError(.unprocessableEntity, "« annee » : \(new.year) n'est pas une année d'évaluation (2018 à 2100).")
+        }
+        guard ["proportionnel", "montant_fixe"].contains(new.sharing) else {
+            throw UserFacingError(.unprocessableEntity, "« partage » : « \(new.sharing.prefix(30)) » inconnu (attendu : proportionnel ou montant_fixe, D12).")
+        }
+        if new.sharing == "montant_fixe", new.amountPerIndicator == nil {
+            throw UserFacingError(.unprocessableEntity, "« montant_par_indicateur » est obligatoire avec le partage « montant_fixe » (D12).")
+        }
+        let yearStart = try LocalDate(year: new.year, month: 1, day: 1), yearEnd = try LocalDate(year: new.year, month: 12, day: 31)
+        let candidates = try await Contract.query(on: db).filter(\.$regionCode == region)
+            .filter(\.$state ~~ [ContractProcedure.State.signed.code, ContractProcedure.State.inForce.code]).all()
+        // Per holder, the contract (or amendment) in force during the year that started last.
+        var chosen: [String: Contract] = [:]
+        for contract in candidates {
+            guard let start = try? LocalDate(contract.startsOn), let end = try? LocalDate(contract.endsOn),
+                  start <= yearEnd, end >= yearStart else { continue }
+            if let other = chosen[contract.holderFINESS], other.startsOn >= contract.startsOn { continue }
+            chosen[contract.holderFINESS] = contract
+        }
+        guard !chosen.isEmpty else {
+            throw UserFacingError(.unprocessableEntity, "Aucun contrat signé en vigueur en \(new.year) dans la région \(region) : rien à évaluer.")
+        }
+        let calendar = new.calendar ?? EvaluationCalendar.standard(year: new.year)
+        let campaign = EvaluationCampaign()
+        campaign.id = UUID()
+        campaign.regionCode = region
+        campaign.year = new.year
+        campaign.kind = "caqes"
+        let indicatorsByHolder = chosen.mapValues { (try? JSONText.decode([ContractIndicator].self, from: $0.indicators)) ?? [] }
+        campaign.catalogues = try JSONText.encode(Array(Set(indicatorsByHolder.values.flatMap { $0.map(\.catalogue) })).sorted())
+        campaign.calendar = try JSONText.encode(calendar)
+        campaign.envelope = APIAmount.text(new.envelope)
+        campaign.sharing = new.sharing
+        campaign.amountPerIndicator = new.amountPerIndicator.map(APIAmount.text)
+        campaign.createdByID = actor.userID
+        campaign.createdBy = actor.label
+        campaign.createdAt = now
+        campaign.version = 1
+        let registry = try app.catalogues()
+        try await db.transaction { db in
+            if try await EvaluationCampaign.query(on: db).filter(\.$regionCode == region).filter(\.$year == new.year)
+                .filter(\.$kind == "caqes").first() != nil {
+                throw UserFacingError(.conflict, "Une campagne d'évaluation \(new.year) existe déjà pour la région \(region).")
+            }
+            try await campaign.create(on: db)
+            for contract in chosen.values.sorted(by: { $0.holderName < $1.holderName }) {
+                // Indicators evaluated in the year: those whose catalogue covers it (D9).
+                let indicators = (indicatorsByHolder[contract.holderFINESS] ?? []).filter { indicator in
+                    guard let catalogue = registry[indicator.catalogue] else { return false }
+                    return (catalogue.validFrom...catalogue.validTo).contains(new.year)
+                }
+                let assessment = SelfAssessment()
+                assessment.id = UUID()
+                assessment.campaignID = try campaign.requireID()
+                assessment.contractID = try contract.requireID()
+                assessment.holderFINESS = contract.holderFINESS
+                assessment.holderName = contract.holderName
+                assessment.legalEntityFINESS = contract.legalEntityFINESS
+                assessment.regionCode = contract.regionCode
+                assessment.departmentCode = contract.departmentCode
+                assessment.amProducts = contract.amProducts
+                assessment.indicators = try JSONText.encode(indicators)
+                assessment.state = EvaluationProcedure.State.open.code
+                assessment.deadline = calendar.entryEnd.iso
+                assessment.content = try JSONText.encode(try await carriedOver(holder: contract.holderFINESS, year: new.year, on: db))
+                assessment.submissions = 0
+                assessment.createdAt = now
+                assessment.updatedAt = now
+                assessment.version = 1
+                try await assessment.create(on: db)
+                try await EvaluationNotifications.opened(assessment, campaign: campaign, calendar: calendar,
+                                                         siteURL: app.caqesSettings.publicURL, at: now, on: db)
+            }
+            try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.campagne", target: "campagne d'évaluation \(try campaign.requireID().uuidString.lowercased())",
+                                      details: "région \(region), année \(new.year), \(chosen.count) contrat(s), enveloppe FIR \(FrenchNumberFormat.euros(new.envelope))", at: now)
+        }
+        return campaign
+    }
+
+    /// Last year's action plans, carried into this year's form (open actions only).
+    private func carriedOver(holder: String, year: Int, on db: any Database) async throws -> AssessmentContent {
+        let previousCampaigns = try await EvaluationCampaign.query(on: db).filter(\.$year == year - 1).all().compactMap(\.id)
+        guard !previousCampaigns.isEmpty,
+              let previous = try await SelfAssessment.query(on: db).filter(\.$campaignID ~~ previousCampaigns)
+                .filter(\.$holderFINESS == holder).first() else { return AssessmentContent() }
+        let old = (try? JSONText.decode(AssessmentContent.self, from: previous.submittedContent ?? previous.content)) ?? AssessmentContent()
+        var content = AssessmentContent()
+        for (code, entry) in old.indicateurs {
+            let open = entry.plan_action.filter { $0.statut == "a_faire" || $0.statut == "en_cours" }
+            if !open.isEmpty { content.indicateurs[code] = AssessmentEntry(plan_action: open) }
+        }
+        return content
+    }
+
+    // MARK: The form
+
+    /// The indicators this actor sees in a form: an expert, those of their body; the fund, all
+    /// (it reviews those of `AM`); everyone else, all.
+    func indicatorsVisible(in assessment: SelfAssessment) throws -> [ContractIndicator] {
+        let all = assessment.contractIndicators
+        guard actor.role == .expert else { return all }
+        let registry = try app.catalogues()
+        return all.filter { indicator in
+            guard let body = actor.expertBody else { return false }
+            return registry[indicator.catalogue]?.indicator(indicator.code)?.review.reviewer == body
+        }
+    }
+
+    func definition(_ indicator: ContractIndicator) throws -> IndicatorDefinition? {
+        try app.catalogues()[indicator.catalogue]?.indicator(indicator.code)
+    }
+
+    func reviews(_ assessment: SelfAssessment) async throws -> [AssessmentReview] {
+        try await AssessmentReview.query(on: db).filter(\.$assessmentID == assessment.requireID()).sort(\.$createdAt).all()
+    }
+
+    func documents(_ assessment: SelfAssessment) async throws -> [EvaluationDocument] {
+        try await EvaluationDocument.query(on: db).filter(\.$assessmentID == assessment.requireID()).sort(\.$createdAt).all()
+    }
+
+    /// Each indicator's status for the board, from the submissions and the last review of each.
+    static func statuses(_ assessment: SelfAssessment, reviews: [AssessmentReview]) -> [String: IndicatorStatus] {
+        let submitted = assessment.submissions > 0
+        let underReview = !reviews.isEmpty
+        var result: [String: IndicatorStatus] = [:]
+        for indicator in assessment.contractIndicators {
+            let last = reviews.last { $0.indicator == indicator.code }
+            let decision = last.flatMap { ReviewDecision(rawValue: $0.decision) }
+            let after = last.map { $0.submission >= assessment.submissions } ?? false
+            result[indicator.code] = IndicatorStatus.of(submitted: submitted, lastReview: decision,
+                                                        reviewedAfterLastSubmission: after, formUnderReview: underReview)
+        }
+        return result
+    }
+
+    /// Whether the establishment may still change an indicator: before the first submission,
+    /// or once a reviewer sent it back.
+    static func editable(_ code: String, in assessment: SelfAssessment, statuses: [String: IndicatorStatus]) -> Bool {
+        let state = EvaluationProcedure.State(code: assessment.state) ?? .closed
+        if state == .open || state == .selfAssessment { return true }
+        return state == .analysis && statuses[code] == .sentBack
+    }
+
+    struct DraftIndicator: Decodable, Sendable {
+        var code: String?
+        var valeurs: [String: String]?
+        var commentaire: String?
+        var plan_action: [ActionItem]?
+    }
+
+    /// Saves the draft (optimistic locking on `version`): declared values checked against the
+    /// catalogue, comments, action plans. Only indicators still open to the establishment change.
+    func saveDraft(_ assessmentID: UUID, version: Int?, indicators: [DraftIndicator]) async throws -> SelfAssessment {
+        guard actor.role == .establishment else {
+            throw UserFacingError(.forbidden, "Seul l'établissement saisit son auto-évaluation.")
+        }
+        let assessment = try await findAssessment(assessmentID)
+        guard let version else {
+            throw UserFacingError(.unprocessableEntity, "« version » est obligatoire : la version du formulaire que vous avez lue (verrouillage optimiste).")
+        }
+        guard indicators.count <= 100 else { throw UserFacingError(.unprocessableEntity, "« indicateurs » : 100 au plus.") }
+        let reviews = try await reviews(assessment)
+        let statuses = Self.statuses(assessment, reviews: reviews)
+        var content = (try? JSONText.decode(AssessmentContent.self, from: assessment.content)) ?? AssessmentContent()
+        let known = Dictionary(uniqueKeysWithValues: assessment.contractIndicators.map { ($0.code, $0) })
+        var problems: [String] = []
+        for item in indicators {
+            guard let code = item.code, let indicator = known[code] else {
+                problems.append("indicateur « \((item.code ?? "").prefix(20)) » absent de ce contrat")
+                continue
+            }
+            guard Self.editable(code, in: assessment, statuses: statuses) else {
+                problems.append("\(code) : déjà soumis, il ne se modifie que s'il vous est renvoyé")
+                continue
+            }
+            var entry = content.indicateurs[code] ?? AssessmentEntry()
+            let definition = try definition(indicator)
+            let catalogue = try app.catalogues()[indicator.catalogue]
+            if let values = item.valeurs {
+                var cleaned: [String: String] = [:]
+                for (measure, raw) in values {
+                    let text = raw.trimmingCharacters(in: .whitespaces)
+                    guard definition?.review.declared.contains(measure) == true, let type = catalogue?.measure(measure)?.type else {
+                        problems.append("\(code) : la mesure « \(measure.prefix(40)) » n'est pas déclarée par l'établissement (catalogue)")
+                        continue
+                    }
+                    if text.isEmpty { continue }
+                    if let error = Self.checkValue(text, type: type) { problems.append("\(code), \(measure) : \(error)"); continue }
+                    cleaned[measure] = text
+                }
+                entry.valeurs = cleaned
+            }
+            if let comment = item.commentaire {
+                guard comment.count <= 5_000 else { problems.append("\(code) : commentaire de 5 000 caractères au plus"); continue }
+                entry.commentaire = comment.isEmpty ? nil : comment
+            }
+            if let plan = item.plan_action {
+                guard plan.count <= 20 else { problems.append("\(code) : 20 actions au plus"); continue }
+                for (index, action) in plan.enumerated() {
+                    let place = "\(code), action \(index + 1)"
+                    if action.action.trimmingCharacters(in: .whitespaces).isEmpty || action.action.count > 500 { problems.append("\(place) : « action » obligatoire (500 caractères au plus)") }
+                    if action.responsable.trimmingCharacters(in: .whitespaces).isEmpty || action.responsable.count > 200 { problems.append("\(place) : « responsable » obligatoire") }
+                    if (try? APIDate.parse(action.echeance, field: "echeance")) == nil || action.echeance.isEmpty { problems.append("\(place) : « echeance » AAAA-MM-JJ obligatoire") }
+                    if !ActionItem.statuses.contains(action.statut) { problems.append("\(place) : « statut » parmi \(ActionItem.statuses.joined(separator: ", "))") }
+                }
+                entry.plan_action = plan
+            }
+            content.indicateurs[code] = entry
+        }
+        guard problems.isEmpty else {
+            throw UserFacingError(.unprocessableEntity, "Brouillon refusé, rien n'est enregistré : " + problems.prefix(20).joined(separator: " ; ") + ".")
+        }
+        let text = try JSONText.encode(content)
+        let id = try assessment.requireID()
+        try await db.transaction { db in
+            let sql = db as! any SQLDatabase
+            let updated = try await sql.update("self_assessments")
+                .set("content", to: SQLBind(text)).set("updated_at", to: SQLBind(now)).set("version", to: SQLBind(version + 1))
+                .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version)).returning("id").all()
+            guard !updated.isEmpty else {
+                throw UserFacingError(.conflict, "Le formulaire a été modifié entre-temps (version \(assessment.version), vous aviez la \(version)) : rechargez-le, vos saisies n'ont pas été enregistrées.")
+            }
+            if assessment.state == EvaluationProcedure.State.open.code {
+                _ = try await EvaluationDecisions(db: db, app: app, actor: actor, now: now)
+                    .append(.startSelfAssessment, act: "saisie", to: assessment, decision: nil, details: ContractActDetails(), document: nil)
+            }
+        }
+        return try await findAssessment(id)
+    }
+
+    /// A declared value must read as its measure's type: a grade A–D, or a non-negative number.
+    static func checkValue(_ text: String, type: FormulaType) -> String? {
+        switch type {
+        case .grade:
+            return text.count == 1 && ("A"..."D").contains(text.uppercased()) ? nil : "note « \(text.prefix(10)) » invalide (A, B, C ou D)"
+        default:
+            guard let value = Self.number(text), value >= 0 else { return "nombre « \(text.prefix(20)) » illisible (ex. 72 ou 72,5)" }
+            _ = value
+            return nil
+        }
+    }
+
+    static func number(_ text: String) -> Decimal? {
+        let normalized = text.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{202F}", with: "")
+        guard normalized.count <= 20, normalized.allSatisfy({ $0.isNumber || $0 == "." }), normalized.filter({ $0 == "." }).count <= 1,
+              normalized.first?.isNumber == true else { return nil }
+        return Decimal(string: normalized, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// Attaches an evidence file (already in the store by its SHA-256) to an indicator.
+    func addEvidence(_ assessmentID: UUID, indicator code: String, sha256: String, name: String?) async throws -> SelfAssessment {
+        guard actor.role == .establishment else { throw UserFacingError(.forbidden, "Seul l'établissement dépose ses pièces justificatives.") }
+        let assessment = try await findAssessment(assessmentID)
+        guard assessment.contractIndicators.contains(where: { $0.code == code }) else {
+            throw UserFacingError(.unprocessableEntity, "« indicateur » : « \(code.prefix(20)) » absent de ce contrat.")
+        }
+        let statuses = Self.statuses(assessment, reviews: try await reviews(assessment))
+        guard Self.editable(code, in: assessment, statuses: statuses) else {
+            throw UserFacingError(.conflict, "\(code) est déjà soumis : une pièce ne s'ajoute que s'il vous est renvoyé.")
+        }
+        let id = try assessment.requireID()
+        try await db.transaction { db in
+            guard let fresh = try await SelfAssessment.find(id, on: db) else { throw UserFacingError.notFound() }
+            var content = (try? JSONText.decode(AssessmentContent.self, from: fresh.content)) ?? AssessmentContent()
+            var entry = content.indicateurs[code] ?? AssessmentEntry()
+            if !entry.preuves.contains(sha256) { entry.preuves.append(sha256) }
+            content.indicateurs[code] = entry
+            let document = EvaluationDocument()
+            document.id = UUID()
+            document.assessmentID = id
+            document.type = "preuve"
+            document.indicator = code
+            document.name = name.map { String($0.prefix(200)) }
+            document.version = entry.preuves.count
+            document.sha256 = sha256
+            document.createdAt = now
+            try await document.create(on: db)
+            let sql = db as! any SQLDatabase
+            let updated = try await sql.update("self_assessments").set("content", to: SQLBind(try JSONText.encode(content)))
+                .set("updated_at", to: SQLBind(now)).set("version", to: SQLBind(fresh.version + 1))
+                .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(fresh.version)).returning("id").all()
+            guard !updated.isEmpty else { throw UserFacingError(.conflict, "Le formulaire a été modifié entre-temps : recommencez.") }
+            try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.preuve", target: "auto-évaluation \(id.uuidString.lowercased())",
+                                      details: "\(code) : pièce \(sha256.prefix(16))… (\(name ?? "sans nom"))", at: now)
+        }
+        return try await findAssessment(id)
+    }
+
+    /// Submits the form: every declared value present, every required evidence attached. The
+    /// sealed self-assessment report is produced; a later submission (after a send-back) is a
+    /// new version of it.
+    func submit(_ assessmentID: UUID) async throws -> SelfAssessment {
+        guard actor.role == .establishment else { throw UserFacingError(.forbidden, "Seul l'établissement soumet son auto-évaluation.") }
+        let assessment = try await findAssessment(assessmentID)
+        let state = EvaluationProcedure.State(code: assessment.state) ?? .closed
+        let reviews = try await reviews(assessment)
+        let statuses = Self.statuses(assessment, reviews: reviews)
+        let resubmission = state == .analysis
+        guard state == .open || state == .selfAssessment || (resubmission && statuses.values.contains(.sentBack)) else {
+            throw UserFacingError(.conflict, "L'auto-évaluation est « \(state.description) » : il n'y a rien à soumettre.")
+        }
+        let content = (try? JSONText.decode(AssessmentContent.self, from: assessment.content)) ?? AssessmentContent()
+        var missing: [String] = []
+        for indicator in assessment.contractIndicators {
+            guard let definition = try definition(indicator) else { continue }
+            let entry = content.indicateurs[indicator.code] ?? AssessmentEntry()
+            for measure in definition.review.declared where entry.valeurs[measure] == nil {
+                missing.append("\(indicator.code) : valeur « \(measure) » à saisir")
+            }
+            if definition.review.evidence == .required, entry.preuves.isEmpty {
+                missing.append("\(indicator.code) : pièce justificative obligatoire")
+            }
+        }
+        guard missing.isEmpty else {
+            throw UserFacingError(.unprocessableEntity, "Soumission impossible : " + missing.joined(separator: " ; ") + ".")
+        }
+        let id = try assessment.requireID()
+        try await db.transaction { db in
+            let decisions = EvaluationDecisions(db: db, app: app, actor: actor, now: now)
+            guard let fresh = try await SelfAssessment.find(id, on: db) else { throw UserFacingError.notFound() }
+            fresh.submittedContent = fresh.content
+            fresh.submissions += 1
+            fresh.submittedAt = now
+            let sql = db as! any SQLDatabase
+            let updated = try await sql.update("self_assessments")
+                .set("submitted_content", to: SQLBind(fresh.content)).set("submissions", to: SQLBind(fresh.submissions))
+                .set("submitted_at", to: SQLBind(now)).set("updated_at", to: SQLBind(now)).set("version", to: SQLBind(fresh.version + 1))
+                .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(fresh.version)).returning("id").all()
+            guard !updated.isEmpty else { throw UserFacingError(.conflict, "Le formulaire a été modifié entre-temps : rechargez-le.") }
+            let report = try await decisions.sealReport(fresh)
+            if state == .open {
+                _ = try await decisions.append(.startSelfAssessment, act: "saisie", to: fresh, decision: nil, details: ContractActDetails(), document: nil)
+            }
+            if resubmission {
+                try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.soumission", target: "auto-évaluation \(id.uuidString.lowercased())",
+                                          details: "\(fresh.holderFINESS) : nouvelle version \(fresh.submissions) après renvoi, rapport \(report.prefix(16))…", at: now)
+            } else {
+                _ = try await decisions.append(.submitSelfAssessment, act: "soumission", to: fresh, decision: nil, details: ContractActDetails(), document: report)
+            }
+        }
+        return try await findAssessment(id)
+    }
+
+    // MARK: Review
+
+    struct ReviewRequest: Sendable {
+        var indicator: String
+        var decision: String
+        /// Measure → value; a single value applies to the indicator's one declared measure.
+        var values: [String: String]
+        var reason: String?
+    }
+
+    /// Whether the actor reviews this indicator: the ARS all; the fund those of `AM`; an expert
+    /// those of their body.
+    func reviews(_ definition: IndicatorDefinition?) -> Bool {
+        switch actor.role {
+        case .arsAnalyst, .arsDirector: return true
+        case .insurer: return definition?.review.reviewer == .insurer
+        case .expert: return actor.expertBody != nil && definition?.review.reviewer == actor.expertBody
+        default: return false
+        }
+    }
+
+    func review(_ assessmentID: UUID, _ request: ReviewRequest) async throws -> AssessmentReview {
+        let assessment = try await findAssessment(assessmentID)
+        guard let indicator = assessment.contractIndicators.first(where: { $0.code == request.indicator }) else {
+            throw UserFacingError(.unprocessableEntity, "« indicateur » : « \(request.indicator.prefix(20)) » absent de ce contrat.")
+        }
+        let definition = try definition(indicator)
+        guard reviews(definition) else {
+            if actor.role == .expert, !(try indicatorsVisible(in: assessment).contains { $0.code == indicator.code }) {
+                throw UserFacingError.notFound()
+            }
+            throw UserFacingError(.forbidden, "Vous ne relisez pas l'indicateur \(indicator.code) (relu par : \(definition?.review.reviewer.description ?? "ARS")).")
+        }
+        guard let decision = ReviewDecision(rawValue: request.decision) else {
+            throw UserFacingError(.unprocessableEntity, "« decision » : « \(request.decision.prefix(20)) » inconnue (attendu : acceptee, corrigee ou renvoyee).")
+        }
+        let state = EvaluationProcedure.State(code: assessment.state) ?? .closed
+        guard [.analysis, .answers1, .answers2].contains(state) else {
+            throw UserFacingError(.conflict, "L'auto-évaluation est « \(state.description) » : la revue se fait après sa soumission et hors des périodes contradictoires, avant la décision définitive.")
+        }
+        let reason = (request.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if decision != .accepted, reason.isEmpty {
+            throw UserFacingError(.unprocessableEntity, "« motif » est obligatoire pour une revue « \(decision.rawValue) ».")
+        }
+        guard reason.count <= 5_000 else { throw UserFacingError(.unprocessableEntity, "« motif » : 5 000 caractères au plus.") }
+        var corrected: [String: String] = [:]
+        if decision == .corrected {
+            let catalogue = try app.catalogues()[indicator.catalogue]
+            let allowed = Set(catalogue?.measures.map(\.code) ?? [])
+            var values = request.values
+            if let single = values[""] {
+                guard let measure = definition?.review.declared.first, definition?.review.declared.count == 1 else {
+                    throw UserFacingError(.unprocessableEntity, "« valeur » : \(indicator.code) lit plusieurs mesures ; donnez un objet {\"mesure\": \"valeur\"}.")
+                }
+                values = [measure: single]
+            }
+            guard !values.isEmpty else { throw UserFacingError(.unprocessableEntity, "« valeur » est obligatoire pour une revue « corrigee ».") }
+            for (measure, text) in values {
+                guard allowed.contains(measure), let type = catalogue?.measure(measure)?.type else {
+                    throw UserFacingError(.unprocessableEntity, "« valeur » : mesure « \(measure.prefix(40)) » inconnue du catalogue \(indicator.catalogue).")
+                }
+                if let error = Self.checkValue(text.trimmingCharacters(in: .whitespaces), type: type) {
+                    throw UserFacingError(.unprocessableEntity, "« valeur » de \(measure) : \(error).")
+                }
+                corrected[measure] = text.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        let record = AssessmentReview()
+        record.id = UUID()
+        record.assessmentID = try assessment.requireID()
+        record.indicator = indicator.code
+        record.decision = decision.rawValue
+        record.value = corrected.isEmpty ? nil : try JSONText.encode(corrected)
+        record.reason = reason
+        record.submission = assessment.submissions
+        record.actorID = actor.userID
+        record.actor = actor.label
+        record.actorRole = actor.role?.rawValue
+        record.createdAt = now
+        try await db.transaction { db in
+            try await record.create(on: db)
+            try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.revue", target: "auto-évaluation \(try assessment.requireID().uuidString.lowercased())",
+                                      details: "\(assessment.holderFINESS) \(indicator.code) : \(decision.description)" + (reason.isEmpty ? "" : " — \(reason.prefix(200))"), at: now)
+            if decision == .sentBack {
+                try await EvaluationNotifications.sentBack(assessment, indicator: indicator.code, reason: reason,
+                                                           siteURL: app.caqesSettings.publicURL, at: now, on: db)
+            }
+        }
+        return record
+    }
+
+    /// The control draw: `size` declared (holder, indicator) pairs of the campaign, seeded.
+    func drawSample(_ campaign: EvaluationCampaign, size: Int, seed: UInt64?) async throws -> ControlDraw {
+        guard actor.role == .arsAnalyst || actor.role == .arsDirector else { throw UserFacingError(.forbidden, "Le tirage de contrôle est fait par l'ARS.") }
+        guard (1...1_000).contains(size) else { throw UserFacingError(.unprocessableEntity, "« taille » : de 1 à 1 000.") }
+        var candidates: [String: (UUID, String, String)] = [:]
+        for assessment in try await assessments(of: campaign) where assessment.submissions > 0 {
+            let content = (try? JSONText.decode(AssessmentContent.self, from: assessment.submittedContent ?? "")) ?? AssessmentContent()
+            for (code, entry) in content.indicateurs where !entry.valeurs.isEmpty {
+                candidates["\(assessment.holderFINESS)|\(code)"] = (try assessment.requireID(), assessment.holderName, code)
+            }
+        }
+        let chosenSeed = seed ?? UInt64.random(in: 1...UInt64(Int64.max))
+        let drawn = ControlSample.draw(Array(candidates.keys), count: size, seed: chosenSeed)
+        let draw = ControlDraw(graine: String(chosenSeed), taille: size, population: candidates.count, date: today.iso, auteur: actor.label,
+                               tirage: drawn.compactMap { key in
+                                   candidates[key].map { ControlDraw.Item(autoevaluation: $0.0, titulaire: String(key.prefix(9)), nom: $0.1, indicateur: $0.2) }
+                               })
+        let id = try campaign.requireID()
+        let text = try JSONText.encode(draw)
+        try await db.transaction { db in
+            let sql = db as! any SQLDatabase
+            try await sql.update("evaluation_campaigns").set("sample", to: SQLBind(text)).where("id", .equal, SQLBind(id)).run()
+            try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.tirage", target: "campagne d'évaluation \(id.uuidString.lowercased())",
+                                      details: "tirage de contrôle : \(drawn.count) valeur(s) sur \(candidates.count), graine \(chosenSeed)", at: now)
+        }
+        return draw
+    }
+}
+
+/// A recorded control draw: the seed reproduces it (`ControlSample`).
+struct ControlDraw: Codable, Sendable, Content {
+    struct Item: Codable, Sendable { var autoevaluation: UUID; var titulaire: String; var nom: String; var indicateur: String }
+    var graine: String
+    var taille: Int
+    var population: Int
+    var date: String
+    var auteur: String
+    var tirage: [Item]
+}
