@@ -9,6 +9,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: EstablishmentAPIController())
     try api.register(collection: ImportAPIController())
     try api.register(collection: ContractingAPIController())
+    try api.register(collection: EvaluationAPIController())
 
     // Pages: browser sessions + CSRF on every form. The API above never reads a cookie.
     let site = app.grouped(WebSessionMiddleware(), CSRFMiddleware())

@@ -192,8 +192,7 @@ struct ContractingAPIController: RouteCollection {
     @Sendable func document(req: Request) async throws -> Response {
         let principal = try await req.requirePrincipal()
         let service = ContractService(db: req.db, app: req.application, actor: ContractingActor(principal: principal, address: nil), now: req.now)
-        let (document, _) = try await service.document(sha256: req.parameters.get("sha256") ?? "")
-        return try await DocumentResponse.make(document, req: req)
+        return try await DocumentResponse.find(req.parameters.get("sha256") ?? "", contracts: service, req: req)
     }
 
     // MARK: Helpers
@@ -212,15 +211,28 @@ struct ContractingAPIController: RouteCollection {
 
 /// A stored document, served with its type and hash.
 enum DocumentResponse {
-    static func make(_ document: ContractDocument, req: Request) async throws -> Response {
-        let path = req.application.fileStore.path(for: document.sha256)
+    /// A stored document by its SHA-256: a contract's, or else an evaluation's (report, decision,
+    /// evidence), each scoped like its record.
+    static func find(_ sha256: String, contracts: ContractService, req: Request) async throws -> Response {
+        do {
+            let (document, _) = try await contracts.document(sha256: sha256)
+            return try await make(type: document.type, version: document.version, sha256: document.sha256, req: req)
+        } catch let error as UserFacingError where error.status == .notFound {
+            let evaluation = EvaluationService(db: contracts.db, app: contracts.app, actor: contracts.actor, now: contracts.now)
+            let document = try await evaluation.document(sha256: sha256)
+            return try await make(type: document.type, version: document.version, sha256: document.sha256, req: req)
+        }
+    }
+
+    static func make(type: String, version: Int, sha256: String, req: Request) async throws -> Response {
+        let path = req.application.fileStore.path(for: sha256)
         guard FileManager.default.fileExists(atPath: path) else { throw UserFacingError.notFound() }
         let response = try await req.fileio.asyncStreamFile(at: path)
-        let isPDF = !document.type.hasPrefix("piece_")
+        let isPDF = !type.hasPrefix("piece_") && type != "preuve"
         response.headers.replaceOrAdd(name: .contentType, value: isPDF ? "application/pdf" : "application/octet-stream")
-        let name = "caqes-\(document.type)-v\(document.version)-\(document.sha256.prefix(12)).\(isPDF ? "pdf" : "bin")"
+        let name = "caqes-\(type)-v\(version)-\(sha256.prefix(12)).\(isPDF ? "pdf" : "bin")"
         response.headers.replaceOrAdd(name: .contentDisposition, value: "\(isPDF ? "inline" : "attachment"); filename=\"\(name)\"")
-        response.headers.replaceOrAdd(name: "X-Content-SHA256", value: document.sha256)
+        response.headers.replaceOrAdd(name: "X-Content-SHA256", value: sha256)
         return response
     }
 }

@@ -14,6 +14,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(MeasuresCommandGroup(), as: "measures")
     app.asyncCommands.use(ContractsCommandGroup(), as: "contracts")
     app.asyncCommands.use(JobsCommandGroup(), as: "jobs")
+    app.asyncCommands.use(CampaignsCommandGroup(), as: "campaigns")
 }
 
 /// A command failure with a French message; the entry point prints it and exits non-zero.

@@ -728,8 +728,7 @@ struct ContractingController: RouteCollection {
     @Sendable func document(req: Request) async throws -> Response {
         let principal = try await req.requirePrincipal()
         let service = ContractService(db: req.db, app: req.application, actor: Self.actor(req, principal), now: req.now)
-        let (document, _) = try await service.document(sha256: req.parameters.get("sha256") ?? "")
-        return try await DocumentResponse.make(document, req: req)
+        return try await DocumentResponse.find(req.parameters.get("sha256") ?? "", contracts: service, req: req)
     }
 
     // MARK: Public verification

@@ -77,12 +77,15 @@ struct MeasureRepository {
     /// the catalogue's measures, each once, built by `HolderMeasures` like the file path: sites
     /// held by their EJ are rolled up to it (sums of counts and amounts, D16), a value stored at
     /// EJ level wins, categories and regions come from the registry (an EJ takes the most common
-    /// category of its sites).
-    func measureSet(for catalogue: CatalogueVersion) async throws -> MeasureSet {
+    /// category of its sites). `overlay` replaces stored values of the same (FINESS, measure,
+    /// year): what an establishment declared in its self-assessment, or a reviewer's correction.
+    func measureSet(for catalogue: CatalogueVersion, overlay: [SubjectValue] = []) async throws -> MeasureSet {
+        let replaced = Set(overlay.map { "\($0.subject)|\($0.measure)|\($0.year)" })
         let rows = try await current(measures: catalogue.measures.map(\.code))
+            .filter { replaced.isEmpty || !replaced.contains("\($0.finess)|\($0.measure)|\($0.year)") }
         // The registry around these FINESS numbers: the sites among them, the EJs among them and
         // of those sites, and every site of those EJs (their categories make the EJ's).
-        let subjects = Set(rows.map(\.finess))
+        let subjects = Set(rows.map(\.finess) + overlay.map(\.subject))
         let sql = db as! any SQLDatabase
         struct SiteInfo: Decodable { let finess: String; let legal_entity_finess: String; let holder_finess: String; let category_code: String?; let region_code: String? }
         struct EntityInfo: Decodable { let finess: String; let region_code: String? }
@@ -120,7 +123,7 @@ struct MeasureRepository {
                 return nil
             }
             return SubjectValue(subject: row.finess, measure: row.measure, year: row.year, value: value, source: source)
-        }
+        } + overlay
         return HolderMeasures.build(values: values, registry: registry, catalogue: catalogue)
     }
 }

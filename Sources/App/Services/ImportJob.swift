@@ -141,6 +141,8 @@ enum JobRunner {
                 end = (.done, message, nil, nil)
             case ContractDeadlines.expiryKind, ContractDeadlines.entryIntoForceKind:
                 end = (.done, try await ContractDeadlines.run(job, app: app), nil, nil)
+            case EvaluationDecisions.expiryKind:
+                end = (.done, try await EvaluationDecisions.runExpiry(job, app: app), nil, nil)
             default:
                 end = (.failed, "Type de tâche inconnu : « \(job.kind) ».", nil, nil)
             }

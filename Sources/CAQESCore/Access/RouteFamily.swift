@@ -20,6 +20,9 @@ public enum RouteFamily: String, Sendable, CaseIterable, Hashable {
     case contracts
     /// The outbox of e-mails (administration).
     case outbox
+    /// Yearly evaluation: campaigns, self-assessments, reviews, decisions, results, payments
+    /// (every party of the procedure; the expert reviews the indicators of their body).
+    case evaluation
 
     /// Whether a role may use this family at all (403 otherwise). Records inside a family are
     /// further limited by `AccessScope` (404 outside it).
@@ -31,6 +34,7 @@ public enum RouteFamily: String, Sendable, CaseIterable, Hashable {
         case .campaigns: role == .admin || role == .arsAnalyst || role == .arsDirector
         case .contracts: role != .expert
         case .outbox: role == .admin
+        case .evaluation: true
         }
     }
 }

@@ -65,9 +65,11 @@ public enum TargetAchievements {
     /// establishment's envelope groups follow its indicators.
     ///
     /// Throws when `year` is outside the catalogue's validity (D9) or the catalogue sets no target.
-    public static func rows(catalogue: CatalogueVersion, year: Int, measures: MeasureSet) throws(IncentiveError) -> [AchievementRow] {
+    /// `indicators` limits each establishment to its contract's codes (an evaluation campaign).
+    public static func rows(catalogue: CatalogueVersion, year: Int, measures: MeasureSet,
+                            indicators: [String: [String]]? = nil) throws(IncentiveError) -> [AchievementRow] {
         guard catalogue.indicators.contains(where: { $0.target != nil }) else { throw .noTargets(catalogue: catalogue.id) }
-        let results = try RegionalTargets.run(catalogue, year: year, measures: measures)
+        let results = try RegionalTargets.run(catalogue, year: year, measures: measures, indicators: indicators)
         let groups = Dictionary(grouping: RegionalTargets.groups(results, catalogue: catalogue), by: \.subject)
         var rows: [AchievementRow] = []
         var done: Set<String> = []

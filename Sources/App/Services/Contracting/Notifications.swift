@@ -49,7 +49,12 @@ enum Notifications {
         case .insurer: scopeKind = .department; code = contract.departmentCode
         case .platform: return []
         }
-        let roles = party.roles.map(\.rawValue)
+        return try await recipients(scopeKind: scopeKind, code: code, roles: Array(party.roles), on: db)
+    }
+
+    /// Active accounts of these roles whose scope names `code`.
+    static func recipients(scopeKind: ScopeKind, code: String, roles: [Role], on db: any Database) async throws -> [Recipient] {
+        let roles = roles.map(\.rawValue)
         let scopes = try await UserScope.query(on: db).filter(\.$kind == scopeKind.rawValue).filter(\.$code == code).all()
         let ids = scopes.map { $0.$user.id }
         guard !ids.isEmpty else { return [] }
@@ -115,7 +120,7 @@ enum Notifications {
         return "Actions possibles pour vous : \(names.joined(separator: ", "))."
     }
 
-    private static func add(_ recipient: Recipient, subject: String, body: String, contract: UUID, kind: String, sendAfter: Date,
+    static func add(_ recipient: Recipient, subject: String, body: String, contract: UUID, kind: String, sendAfter: Date,
                             expect: (String, String)?, at now: Date, on db: any Database) async throws {
         let message = OutboxMessage()
         message.id = UUID()

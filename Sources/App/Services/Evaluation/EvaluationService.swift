@@ -78,6 +78,18 @@ struct EvaluationService {
         return assessment
     }
 
+    /// An evaluation document by its SHA-256, scoped like its self-assessment.
+    func document(sha256: String) async throws -> EvaluationDocument {
+        let sha = sha256.lowercased()
+        guard sha.count == 64, sha.allSatisfy(\.isHexDigit) else { throw UserFacingError.notFound() }
+        for document in try await EvaluationDocument.query(on: db).filter(\.$sha256 == sha).all() {
+            if let assessment = try await SelfAssessment.find(document.assessmentID, on: db), Self.visible(assessment, to: actor.scope) {
+                return document
+            }
+        }
+        throw UserFacingError.notFound()
+    }
+
     // MARK: Opening a campaign
 
     struct NewCampaign {
@@ -123,6 +135,7 @@ struct EvaluationService {
             throw UserFacingError(.unprocessableEntity, "Aucun contrat signé en vigueur en \(new.year) dans la région \(region) : rien à évaluer.")
         }
         let calendar = new.calendar ?? EvaluationCalendar.standard(year: new.year)
+        let chosenContracts = chosen
         let campaign = EvaluationCampaign()
         campaign.id = UUID()
         campaign.regionCode = region
@@ -145,7 +158,7 @@ struct EvaluationService {
                 throw UserFacingError(.conflict, "Une campagne d'évaluation \(new.year) existe déjà pour la région \(region).")
             }
             try await campaign.create(on: db)
-            for contract in chosen.values.sorted(by: { $0.holderName < $1.holderName }) {
+            for contract in chosenContracts.values.sorted(by: { $0.holderName < $1.holderName }) {
                 // Indicators evaluated in the year: those whose catalogue covers it (D9).
                 let indicators = (indicatorsByHolder[contract.holderFINESS] ?? []).filter { indicator in
                     guard let catalogue = registry[indicator.catalogue] else { return false }
@@ -174,7 +187,7 @@ struct EvaluationService {
                                                          siteURL: app.caqesSettings.publicURL, at: now, on: db)
             }
             try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.campagne", target: "campagne d'évaluation \(try campaign.requireID().uuidString.lowercased())",
-                                      details: "région \(region), année \(new.year), \(chosen.count) contrat(s), enveloppe FIR \(FrenchNumberFormat.euros(new.envelope))", at: now)
+                                      details: "région \(region), année \(new.year), \(chosenContracts.count) contrat(s), enveloppe FIR \(FrenchNumberFormat.euros(new.envelope))", at: now)
         }
         return campaign
     }
@@ -553,11 +566,12 @@ struct EvaluationService {
                                })
         let id = try campaign.requireID()
         let text = try JSONText.encode(draw)
+        let population = candidates.count
         try await db.transaction { db in
             let sql = db as! any SQLDatabase
             try await sql.update("evaluation_campaigns").set("sample", to: SQLBind(text)).where("id", .equal, SQLBind(id)).run()
             try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.tirage", target: "campagne d'évaluation \(id.uuidString.lowercased())",
-                                      details: "tirage de contrôle : \(drawn.count) valeur(s) sur \(candidates.count), graine \(chosenSeed)", at: now)
+                                      details: "tirage de contrôle : \(drawn.count) valeur(s) sur \(population), graine \(chosenSeed)", at: now)
         }
         return draw
     }

@@ -1,0 +1,370 @@
+import CAQESCore
+import Crypto
+import Fluent
+import SQLKit
+import Vapor
+
+/// A campaign's results through CAQESCore: the national incentive per indicator (D2, D3, D7,
+/// `NationalIncentive`, as `caqes incentive`), regional targets met or not (D11, `TargetAchievements`,
+/// as `caqes evaluate`), informative indicators shown and never paid (D8), and the FIR envelope
+/// shared per D12 (`RegionalEnvelope`). Inputs are the stored measures with the submitted
+/// declarations and the reviewers' corrections laid over them (`MeasureRepository.measureSet`).
+/// Each computation whose inputs or lines changed is stored as a new version.
+struct EvaluationResults {
+    let db: any Database
+    let app: Application
+    let actor: ContractingActor
+    let now: Date
+
+    /// One computed line, before storage.
+    struct Line: Sendable, Equatable {
+        var holder: String
+        var holderName: String
+        var indicator: String
+        var label: String
+        var kind: String
+        var value: String
+        var target: String
+        var savings: Decimal?
+        var rate: Decimal?
+        var amount: Decimal
+        var achieved: String
+        var explanation: String
+    }
+
+    struct Inputs: Codable, Sendable, Equatable {
+        var catalogues: [String: Int]
+        var imports: [String]
+        var autoevaluations: [String: Int]
+        var revues: Int
+    }
+
+    /// The values laid over the stored measures: each submitted declaration, replaced by the
+    /// latest correction of a reviewer (source named in the explanation).
+    static func overlay(_ assessments: [SelfAssessment], reviews: [AssessmentReview], year: Int) -> [SubjectValue] {
+        var values: [String: SubjectValue] = [:]
+        func add(_ holder: String, _ measure: String, _ text: String, source: String) {
+            let value: FormulaValue?
+            if text.count == 1, let letter = text.uppercased().first, ("A"..."D").contains(letter) {
+                value = .grade(letter)
+            } else if let number = EvaluationService.number(text) {
+                value = .number(number)
+            } else {
+                return
+            }
+            values["\(holder)|\(measure)"] = SubjectValue(subject: holder, measure: measure, year: year, value: value, source: source)
+        }
+        let byID = Dictionary(uniqueKeysWithValues: assessments.compactMap { a in a.id.map { ($0, a) } })
+        for assessment in assessments where assessment.submissions > 0 {
+            let content = (try? JSONText.decode(AssessmentContent.self, from: assessment.submittedContent ?? "")) ?? AssessmentContent()
+            for (_, entry) in content.indicateurs.sorted(by: { $0.key < $1.key }) {
+                for (measure, text) in entry.valeurs.sorted(by: { $0.key < $1.key }) {
+                    add(assessment.holderFINESS, measure, text, source: "auto-évaluation \(assessment.holderFINESS), version \(assessment.submissions)")
+                }
+            }
+        }
+        for review in reviews.sorted(by: { $0.createdAt < $1.createdAt }) where review.decision == ReviewDecision.corrected.rawValue {
+            guard let assessment = byID[review.assessmentID], let text = review.value,
+                  let corrected = try? JSONText.decode([String: String].self, from: text) else { continue }
+            for (measure, value) in corrected.sorted(by: { $0.key < $1.key }) {
+                add(assessment.holderFINESS, measure, value, source: "correction de \(review.actor) le \(LegalClock.today(review.createdAt)) : \(review.reason)")
+            }
+        }
+        return values.values.sorted { ($0.subject, $0.measure) < ($1.subject, $1.measure) }
+    }
+
+    /// Computes every line of the campaign, for every self-assessment (not only the visible ones).
+    func compute(_ campaign: EvaluationCampaign) async throws -> (lines: [Line], inputs: Inputs) {
+        let assessments = try await SelfAssessment.query(on: db).filter(\.$campaignID == campaign.requireID()).sort(\.$holderName).all()
+        let ids = assessments.compactMap(\.id)
+        let reviews = ids.isEmpty ? [] : try await AssessmentReview.query(on: db).filter(\.$assessmentID ~~ ids).all()
+        let overlay = Self.overlay(assessments, reviews: reviews, year: campaign.year)
+        let lines = try await lines(of: campaign, assessments: assessments, overlay: overlay, shareEnvelope: true)
+        let imports = try await (db as! any SQLDatabase).select().column("import_id").from("measure_values")
+            .where("current", .equal, true).groupBy("import_id").all().compactMap { try? $0.decode(column: "import_id", as: UUID.self).uuidString.lowercased() }
+        let inputs = Inputs(catalogues: try campaign.catalogueIDs.reduce(into: [:]) { $0[$1] = try app.catalogues()[$1]?.version },
+                            imports: imports.sorted(),
+                            autoevaluations: Dictionary(uniqueKeysWithValues: assessments.map { ($0.holderFINESS, $0.submissions) }),
+                            revues: reviews.count)
+        return (lines, inputs)
+    }
+
+    /// The establishment's own simulation (never stored): its draft's declared values laid over
+    /// the stored measures, national incentive and regional targets; the FIR share depends on
+    /// every holder's results and is left out.
+    func simulate(_ assessment: SelfAssessment, campaign: EvaluationCampaign) async throws -> [Line] {
+        let draft = SelfAssessment()
+        draft.id = assessment.id
+        draft.holderFINESS = assessment.holderFINESS
+        draft.submissions = 1
+        draft.submittedContent = assessment.content
+        let overlay = Self.overlay([draft], reviews: [], year: campaign.year)
+        return try await lines(of: campaign, assessments: [assessment], overlay: overlay, shareEnvelope: false)
+    }
+
+    /// Every line for these self-assessments, with `overlay` laid over the stored measures.
+    func lines(of campaign: EvaluationCampaign, assessments: [SelfAssessment], overlay: [SubjectValue], shareEnvelope: Bool) async throws -> [Line] {
+        let registry = try app.catalogues()
+        let contractIDs = assessments.map(\.contractID)
+        let starts = Dictionary(try await Contract.query(on: db).filter(\.$id ~~ contractIDs).all().compactMap { c in c.id.map { ($0, c.startsOn) } },
+                                uniquingKeysWith: { a, _ in a })
+        var lines: [Line] = []
+        var regionalCounts: [String: Int] = [:]
+        let names = Dictionary(assessments.map { ($0.holderFINESS, $0.holderName) }, uniquingKeysWith: { a, _ in a })
+        let indicatorsByCatalogue = Dictionary(grouping: assessments.flatMap { a in a.contractIndicators.map { (a, $0) } }, by: { $0.1.catalogue })
+        for (catalogueID, pairs) in indicatorsByCatalogue.sorted(by: { $0.key < $1.key }) {
+            guard let catalogue = registry[catalogueID], (catalogue.validFrom...catalogue.validTo).contains(campaign.year) else { continue }
+            let measures = try await MeasureRepository(db: db).measureSet(for: catalogue, overlay: overlay)
+            let perHolder = Dictionary(grouping: pairs, by: { $0.0.holderFINESS })
+            // National incentive: the contract's paid indicators, at the contract's rates.
+            var terms: [ContractIncentiveTerms] = []
+            for assessment in assessments {
+                let mine = (perHolder[assessment.holderFINESS] ?? []).map(\.1).filter { !$0.regional }
+                let paid = mine.filter { catalogue.indicator($0.code)?.isPaidNationally == true }
+                guard !paid.isEmpty else { continue }
+                var rates: [String: Decimal] = [:]
+                for indicator in paid { if let text = indicator.taux, let rate = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) { rates[indicator.code] = rate } }
+                let start = starts[assessment.contractID].flatMap { try? LocalDate($0) }?.year
+                terms.append(ContractIncentiveTerms(subject: assessment.holderFINESS,
+                                                    startYear: EvaluationYears.contractStart(start, catalogue: catalogue),
+                                                    indicators: paid.map(\.code), rates: rates))
+            }
+            if !terms.isEmpty {
+                let incentive: [IncentiveLine]
+                do { incentive = try NationalIncentive.run(catalogue, year: campaign.year, measures: measures, contracts: terms) }
+                catch { throw UserFacingError(.unprocessableEntity, "Calcul de l'intéressement national impossible : \(error.description).") }
+                for line in incentive {
+                    let evaluable: Bool
+                    if case .notEvaluable = line.status { evaluable = false } else { evaluable = true }
+                    let informative = line.status == .informative
+                    lines.append(Line(holder: line.subject, holderName: names[line.subject] ?? line.subject, indicator: line.indicatorCode,
+                                      label: line.indicatorLabel, kind: informative ? "informatif" : "national",
+                                      value: line.value.map { $0.frenchText() } ?? "", target: "",
+                                      savings: evaluable && !informative ? line.savings.map(Money.roundToCent) : nil,
+                                      rate: informative ? nil : line.rate,
+                                      amount: evaluable && !informative ? line.amount : 0,
+                                      achieved: evaluable ? "" : "non évaluable",
+                                      explanation: evaluable ? line.trace : line.status.description))
+                }
+            }
+            // Regional targets, as `caqes evaluate`, limited to each contract's indicators.
+            if catalogue.indicators.contains(where: { $0.target != nil }) {
+                var wanted: [String: [String]] = [:]
+                for (holder, items) in perHolder { wanted[holder] = items.map(\.1.code).filter { catalogue.indicator($0)?.target != nil } }
+                wanted = wanted.filter { !$0.value.isEmpty }
+                guard !wanted.isEmpty else { continue }
+                let rows: [AchievementRow]
+                let results: [RegionalTargetResult]
+                do {
+                    rows = try TargetAchievements.rows(catalogue: catalogue, year: campaign.year, measures: measures, indicators: wanted)
+                    results = try RegionalTargets.run(catalogue, year: campaign.year, measures: measures, indicators: wanted)
+                } catch { throw UserFacingError(.unprocessableEntity, "Évaluation des cibles régionales impossible : \(error.description).") }
+                for row in rows {
+                    let grouped = catalogue.envelopeGroups[row.indicator] != nil
+                    lines.append(Line(holder: row.subject, holderName: names[row.subject] ?? row.subject, indicator: row.indicator,
+                                      label: catalogue.indicator(row.indicator)?.label ?? catalogue.envelopeGroups[row.indicator] ?? row.indicator,
+                                      kind: grouped ? "groupe" : "regional", value: row.value, target: row.target, savings: nil, rate: nil,
+                                      amount: 0, achieved: row.achieved.rawValue, explanation: row.explanation))
+                }
+                for (holder, count) in RegionalTargets.achievedCounts(results) { regionalCounts[holder, default: 0] += count }
+            }
+        }
+        // The FIR envelope (D12), among every holder of the campaign.
+        let envelope = Decimal(string: campaign.envelope, locale: Locale(identifier: "en_US_POSIX")) ?? 0
+        if shareEnvelope, envelope > 0 {
+            let sharing: EnvelopeSharing = campaign.sharing == "montant_fixe"
+                ? .fixedPerIndicator(Decimal(string: campaign.amountPerIndicator ?? "0", locale: Locale(identifier: "en_US_POSIX")) ?? 0)
+                : .proportional
+            let holders = assessments.map { (subject: $0.holderFINESS, achieved: regionalCounts[$0.holderFINESS] ?? 0) }
+            let allocation: EnvelopeAllocation
+            do { allocation = try RegionalEnvelope.share(envelope, among: holders, sharing: sharing) }
+            catch { throw UserFacingError(.unprocessableEntity, "Partage de l'enveloppe FIR impossible : \(error.description).") }
+            for share in allocation.shares {
+                lines.append(Line(holder: share.subject, holderName: names[share.subject] ?? share.subject, indicator: "FIR",
+                                  label: "Intéressement régional (enveloppe FIR)", kind: "fir", value: "\(share.achievedIndicators)",
+                                  target: "", savings: nil, rate: nil, amount: share.amount, achieved: "",
+                                  explanation: share.explanation.oneLine))
+            }
+        }
+        let order = Dictionary(uniqueKeysWithValues: assessments.enumerated().map { ($1.holderFINESS, $0) })
+        lines = lines.enumerated().sorted { a, b in
+            let (x, y) = (order[a.element.holder] ?? 0, order[b.element.holder] ?? 0)
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+        return lines
+    }
+
+    static func fingerprint(_ lines: [Line], inputs: Inputs) throws -> String {
+        var text = try JSONText.encode(inputs)
+        for line in lines {
+            text += "\n" + [line.holder, line.indicator, line.kind, line.value, line.target, line.savings.map(APIAmount.text) ?? "",
+                            line.rate?.description ?? "", APIAmount.text(line.amount), line.achieved, line.explanation].joined(separator: "\u{1F}")
+        }
+        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The latest stored version, computing and storing a new one when the inputs or lines
+    /// changed (a correction, a new import): the previous versions stay.
+    func current(_ campaign: EvaluationCampaign) async throws -> EvaluationResultRun {
+        let campaignID = try campaign.requireID()
+        let (lines, inputs) = try await compute(campaign)
+        let fingerprint = try Self.fingerprint(lines, inputs: inputs)
+        let latest = try await EvaluationResultRun.query(on: db).filter(\.$campaignID == campaignID).sort(\.$version, .descending).first()
+        if let latest, latest.fingerprint == fingerprint { return latest }
+        let run = EvaluationResultRun()
+        run.id = UUID()
+        run.campaignID = campaignID
+        run.version = (latest?.version ?? 0) + 1
+        run.inputs = try JSONText.encode(inputs)
+        run.fingerprint = fingerprint
+        run.createdBy = actor.label
+        run.createdAt = now
+        do {
+            try await db.transaction { db in
+                try await run.create(on: db)
+                for (index, line) in lines.enumerated() {
+                    let record = EvaluationResultRecord()
+                    record.campaignID = campaignID
+                    record.version = run.version
+                    record.seq = index
+                    record.holderFINESS = line.holder
+                    record.holderName = line.holderName
+                    record.indicator = line.indicator
+                    record.label = line.label
+                    record.kind = line.kind
+                    record.value = line.value
+                    record.target = line.target
+                    record.savings = line.savings.map(APIAmount.text)
+                    record.rate = line.rate?.description
+                    record.amount = APIAmount.text(line.amount)
+                    record.achieved = line.achieved
+                    record.explanation = line.explanation
+                    try await record.create(on: db)
+                }
+                try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.resultats", target: "campagne d'évaluation \(campaignID.uuidString.lowercased())",
+                                          details: "résultats version \(run.version) : \(lines.count) ligne(s)", at: now)
+            }
+        } catch {
+            // Another request stored this version meanwhile: use it.
+            if let stored = try await EvaluationResultRun.query(on: db).filter(\.$campaignID == campaignID).sort(\.$version, .descending).first() { return stored }
+            throw error
+        }
+        return run
+    }
+
+    func lines(_ campaign: EvaluationCampaign, version: Int) async throws -> [EvaluationResultRecord] {
+        try await EvaluationResultRecord.query(on: db).filter(\.$campaignID == campaign.requireID()).filter(\.$version == version).sort(\.$seq).all()
+    }
+
+    func runs(_ campaign: EvaluationCampaign) async throws -> [EvaluationResultRun] {
+        try await EvaluationResultRun.query(on: db).filter(\.$campaignID == campaign.requireID()).sort(\.$version).all()
+    }
+
+    /// What changed between two versions, per (holder, indicator): amount or achievement.
+    static func differences(_ old: [EvaluationResultRecord], _ new: [EvaluationResultRecord]) -> [String] {
+        let before = Dictionary(old.map { ("\($0.holderFINESS)|\($0.indicator)", $0) }, uniquingKeysWith: { a, _ in a })
+        var changes: [String] = []
+        for line in new {
+            let key = "\(line.holderFINESS)|\(line.indicator)"
+            guard let previous = before[key] else { changes.append("\(line.holderFINESS) \(line.indicator) : nouvelle ligne"); continue }
+            if previous.amount != line.amount { changes.append("\(line.holderFINESS) \(line.indicator) : montant \(previous.amount) → \(line.amount)") }
+            if previous.achieved != line.achieved { changes.append("\(line.holderFINESS) \(line.indicator) : atteint « \(previous.achieved) » → « \(line.achieved) »") }
+            if previous.value != line.value { changes.append("\(line.holderFINESS) \(line.indicator) : valeur \(previous.value) → \(line.value)") }
+        }
+        return changes
+    }
+
+    /// The results CSV (`;`, French decimals): the API's `resultats.csv` and `caqes campaigns results`.
+    static func csv(_ lines: [EvaluationResultRecord]) -> [[String]] {
+        var rows = [["finess", "titulaire", "indicateur", "libelle", "type", "valeur", "cible", "economie", "taux", "montant", "atteint", "explication"]]
+        for line in lines {
+            rows.append([line.holderFINESS, line.holderName, line.indicator, line.label, line.kind, line.value, line.target,
+                         line.savings.map(Self.frenchDecimal) ?? "", line.rate.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }.map(Money.percent) ?? "",
+                         Self.frenchDecimal(line.amount), line.achieved, line.explanation])
+        }
+        return rows
+    }
+
+    /// `1234.50` → `1234,50` (CSV amounts stay ungrouped).
+    static func frenchDecimal(_ text: String) -> String { text.replacingOccurrences(of: ".", with: ",") }
+
+    // MARK: Payments
+
+    struct PaymentLine: Sendable {
+        var holder: String
+        var holderName: String
+        var indicator: String
+        var label: String
+        var amount: String
+        var decisionID: UUID
+        var decisionDate: String
+        var sha256: String
+        var status: String
+    }
+
+    /// One line per holder and paid indicator of the final decisions (FIR and AM), with the
+    /// decision's references and SHA-256.
+    func paymentLines(_ campaign: EvaluationCampaign, scope assessments: [SelfAssessment]) async throws -> [PaymentLine] {
+        let ids = assessments.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let finals = try await EvaluationDecision.query(on: db).filter(\.$assessmentID ~~ ids).filter(\.$step == DecisionStep.final.rawValue).all()
+        let statuses = Dictionary(try await PaymentRecord.query(on: db).filter(\.$campaignID == campaign.requireID()).all()
+            .map { ($0.holderFINESS, $0.status) }, uniquingKeysWith: { a, _ in a })
+        var result: [PaymentLine] = []
+        let byID = Dictionary(uniqueKeysWithValues: assessments.compactMap { a in a.id.map { ($0, a) } })
+        for decision in finals.sorted(by: { (byID[$0.assessmentID]?.holderName ?? "") < (byID[$1.assessmentID]?.holderName ?? "") }) {
+            guard let assessment = byID[decision.assessmentID], let decisionID = decision.id else { continue }
+            let document = try await EvaluationDocument.query(on: db).filter(\.$decisionID == decisionID).filter(\.$type == decision.step).first()
+            let lines = try await lines(campaign, version: decision.resultVersion).filter {
+                $0.holderFINESS == assessment.holderFINESS && ($0.kind == "national" || $0.kind == "fir") && $0.amount != "0.00"
+            }
+            for line in lines {
+                result.append(PaymentLine(holder: line.holderFINESS, holderName: line.holderName, indicator: line.indicator, label: line.label,
+                                          amount: line.amount, decisionID: decisionID, decisionDate: LegalClock.today(decision.createdAt).iso,
+                                          sha256: document?.sha256 ?? "", status: statuses[line.holderFINESS] ?? "a_ordonnancer"))
+            }
+        }
+        return result
+    }
+
+    static let paymentHeader = ["finess", "titulaire", "indicateur", "libelle", "financement", "montant", "decision", "date_decision", "sha256_decision", "statut"]
+
+    static func paymentRows(_ lines: [PaymentLine]) -> [[String]] {
+        [paymentHeader] + lines.map {
+            [$0.holder, $0.holderName, $0.indicator, $0.label, $0.indicator == "FIR" ? "FIR (intéressement régional)" : "FIR (intéressement national)",
+             frenchDecimal($0.amount), $0.decisionID.uuidString.lowercased(), $0.decisionDate, $0.sha256, $0.status]
+        }
+    }
+
+    /// Records where a holder's payment stands.
+    func setPayment(_ campaign: EvaluationCampaign, holder: String, status: String) async throws {
+        guard [.insurer, .arsAnalyst, .arsDirector].contains(actor.role) else {
+            throw UserFacingError(.forbidden, "Le suivi des paiements est tenu par l'ARS ou l'Assurance Maladie.")
+        }
+        guard PaymentRecord.statuses.contains(status) else {
+            throw UserFacingError(.unprocessableEntity, "« statut » : « \(status.prefix(20)) » inconnu (attendu : \(PaymentRecord.statuses.joined(separator: ", "))).")
+        }
+        let service = EvaluationService(db: db, app: app, actor: actor, now: now)
+        let lines = try await paymentLines(campaign, scope: try await service.assessments(of: campaign))
+        guard lines.contains(where: { $0.holder == holder }) else {
+            throw UserFacingError(.unprocessableEntity, "« titulaire » : \(holder.prefix(20)) n'a pas de décision définitive à payer dans votre périmètre.")
+        }
+        let campaignID = try campaign.requireID()
+        try await db.transaction { db in
+            let record = try await PaymentRecord.query(on: db).filter(\.$campaignID == campaignID).filter(\.$holderFINESS == holder).first() ?? {
+                let record = PaymentRecord()
+                record.id = UUID()
+                record.campaignID = campaignID
+                record.holderFINESS = holder
+                return record
+            }()
+            let previous = record.$status.value ?? "a_ordonnancer"
+            record.status = status
+            record.updatedBy = actor.label
+            record.updatedAt = now
+            try await record.save(on: db)
+            try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.paiement", target: "campagne d'évaluation \(campaignID.uuidString.lowercased())",
+                                      details: "\(holder) : \(previous) → \(status)", at: now)
+        }
+    }
+}
