@@ -1,0 +1,236 @@
+@testable import App
+import CAQESCore
+import Fluent
+import SQLKit
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// The yearly evaluation end to end through the API, on the IDF 2024 calendar and B.8 ex. 1
+/// figures: campaign → draft → submission (sealed report) → review → results equal to the engine
+/// → decision 1 → receipt → observations → expiry by job → answer → decision 2 → final →
+/// payment file and status.
+@Suite("Evaluation API")
+struct EvaluationAPITests {
+    typealias Client = ContractingAPITests.Client
+    static func at(_ iso: String, _ hour: Int = 10, _ minute: Int = 0, _ second: Int = 0) -> Date {
+        ContractingAPITests.at(iso, hour, minute, second)
+    }
+
+    /// The CHU de Lille contract (N1), signed by the three parties in 2022, in force from 2023;
+    /// its 2023 ARA II + IEC spending makes B.8 ex. 1 (250 000 → 220 000 €).
+    static func signedLille(_ app: Application) async throws -> Client {
+        try await ContractingAPITests.setUp(app)
+        var (client, campaign) = try await ContractingAPITests.frozenCampaign(app)
+        let id = try await client.lilleContract(campaign)
+        app.clock.set(at("2022-09-26"))
+        _ = try await client.act(id, #"{"type": "avis_am", "date": "2022-09-20"}"#, as: "cpam@am.fr")
+        _ = try await client.act(id, #"{"type": "envoi"}"#, as: "dg@ars.fr")
+        app.clock.set(at("2022-10-03"))
+        _ = try await client.act(id, #"{"type": "accuse_reception"}"#, as: "chu@lille.fr")
+        app.clock.set(at("2022-10-10"))
+        _ = try await client.act(id, #"{"type": "avis_cme", "date": "2022-10-07"}"#, as: "chu@lille.fr")
+        _ = try await client.act(id, #"{"type": "acceptation"}"#, as: "chu@lille.fr")
+        for signer in ["chu@lille.fr", "dg@ars.fr", "cpam@am.fr"] {
+            _ = try await client.act(id, #"{"type": "signature", "mot_de_passe": "\#(testPassword)"}"#, as: signer)
+        }
+        let measures = """
+            finess;mesure;annee;valeur
+            590780193;phev_ara2_amount;2023;130000
+            590780193;phev_iec_amount;2023;90000
+            590780193;phev_ara2_ucd;2023;500
+            590780193;phev_iec_ucd;2023;400
+            """
+        try await MeasuresImporter(db: app.db, logger: app.logger, clock: app.clock)
+            .run(kind: .measures, path: try temporaryFile(measures + "\n"), fileName: "n1-2023.csv", options: .init(), actor: .system)
+        return client
+    }
+
+    @Test("The whole cycle: entry, review, results to the cent, two decisions, periods, final, payment")
+    func cycle() async throws {
+        try await withApp { app in
+            var client = try await Self.signedLille(app)
+            app.clock.set(Self.at("2024-09-09"))
+            // Opening: the ARS only, in its region, once.
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "chu@lille.fr", #"{"region": "32", "annee": 2023}"#, expect: .forbidden)
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste-idf@ars.fr", #"{"region": "32", "annee": 2023}"#, expect: .notFound)
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr",
+                                      #"{"region": "32", "annee": 2023, "calendrier": {"decision_2": "2024-11-10"}}"#, expect: .unprocessableEntity)
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr",
+                                      #"{"region": "32", "annee": 2023, "enveloppe": "12,5"}"#, expect: .unprocessableEntity)
+            let campaign = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr",
+                                                 #"{"region": "32", "annee": 2023, "enveloppe": "100000.00"}"#, expect: .created)
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr", #"{"region": "32", "annee": 2023}"#, expect: .conflict)
+            let campaignID = try #require(campaign["id"] as? String)
+            let items = try #require(campaign["autoevaluations"] as? [[String: Any]])
+            #expect(items.count == 1)
+            let item = try #require(items.first)
+            #expect(item["titulaire"] as? String == "590780193" && item["etat"] as? String == "a_saisir" && item["contrat"] is String)
+            let phases = try #require(campaign["calendrier"] as? [[String: Any]])
+            #expect(phases.first { $0["code"] as? String == "periode_1" }?["fin"] as? String == "2024-12-04")
+            let id = try #require(item["id"] as? String)
+            // Scope: another establishment, another region: 404; the expert sees no indicator of another body.
+            _ = try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "autre@etab.fr", expect: .notFound)
+            _ = try await client.json(.GET, "/api/v1/campagnes-evaluation/\(campaignID)", as: "analyste-idf@ars.fr", expect: .notFound)
+            let expertView = try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "expert@omedit.fr")
+            #expect((expertView["indicateurs"] as? [[String: Any]])?.isEmpty == true)
+
+            // The establishment's draft, with optimistic locking; nobody else writes it.
+            let form = try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr")
+            let version = try #require(form["version"] as? Int)
+            let n1 = try #require((form["indicateurs"] as? [[String: Any]])?.first { $0["code"] as? String == "N1" })
+            #expect(n1["statut"] as? String == "a_saisir" && n1["modifiable"] as? Bool == true)
+            let draft = #"{"version": \#(version), "indicateurs": [{"code": "N1", "commentaire": "Politique de substitution IEC", "plan_action": [{"action": "Former les prescripteurs", "responsable": "Pharmacie", "echeance": "2025-03-31", "statut": "en_cours"}]}]}"#
+            _ = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "analyste@ars.fr", draft, expect: .forbidden)
+            let bad = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr",
+                                             #"{"version": \#(version), "indicateurs": [{"code": "N1", "valeurs": {"phev_ara2_amount": "1"}}, {"code": "N9"}]}"#,
+                                             expect: .unprocessableEntity)
+            #expect((bad["erreur"] as? String)?.contains("N9") == true && (bad["erreur"] as? String)?.contains("phev_ara2_amount") == true)
+            let saved = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr", draft)
+            #expect(saved["etat"] as? String == "saisie")
+            _ = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr", draft, expect: .conflict)
+            // Review before submission is refused; the simulation reads the draft.
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "analyste@ars.fr",
+                                      #"{"indicateur": "N1", "decision": "acceptee"}"#, expect: .conflict)
+            let simulation = try await client.json(.GET, "/api/v1/autoevaluations/\(id)/simulation", as: "chu@lille.fr")
+            #expect((simulation["lignes"] as? [[String: Any]])?.first { $0["indicateur"] as? String == "N1" }?["montant"] as? String == "9000.00")
+
+            // Submission: the sealed report, visible to the holder, not to another one.
+            let submitted = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/soumission", as: "chu@lille.fr")
+            #expect(submitted["etat"] as? String == "analyse" && submitted["soumissions"] as? Int == 1)
+            let report = try #require((submitted["documents"] as? [[String: Any]])?.first { $0["type"] as? String == "rapport_autoevaluation" }?["sha256"] as? String)
+            let pdf = try await client.send(.GET, "/api/v1/documents/\(report)", as: "chu@lille.fr")
+            #expect(pdf.status == .ok && pdf.headers.contentType?.subType == "pdf")
+            #expect(try await client.send(.GET, "/api/v1/documents/\(report)", as: "autre@etab.fr").status == .notFound)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/soumission", as: "chu@lille.fr", expect: .conflict)
+
+            // Review: the fund does not review an ARS indicator; a send-back needs its reason.
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "cpam@am.fr",
+                                      #"{"indicateur": "N1", "decision": "acceptee"}"#, expect: .forbidden)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "analyste@ars.fr",
+                                      #"{"indicateur": "N1", "decision": "renvoyee"}"#, expect: .unprocessableEntity)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "analyste@ars.fr",
+                                      #"{"indicateur": "N1", "decision": "validee"}"#, expect: .unprocessableEntity)
+            let reviewed = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "analyste@ars.fr",
+                                                 #"{"indicateur": "N1", "decision": "acceptee"}"#, expect: .created)
+            #expect((reviewed["indicateurs"] as? [[String: Any]])?.first?["statut"] as? String == "accepte")
+
+            // Results equal the engine's (`caqes incentive` on the same stored measures) to the cent.
+            let results = try await client.json(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/resultats", as: "analyste@ars.fr")
+            let lines = try #require(results["lignes"] as? [[String: Any]])
+            let line = try #require(lines.first { $0["indicateur"] as? String == "N1" })
+            #expect(line["economie"] as? String == "30000.00" && line["montant"] as? String == "9000.00" && line["taux"] as? String == "0.3")
+            #expect((line["explication"] as? String)?.isEmpty == false)
+            let catalogue = try #require(try app.catalogues()["national-2022"])
+            let engine = try IncentiveCommand.rows(catalogue: catalogue, year: 2023,
+                                                   measures: try await MeasureRepository(db: app.db).measureSet(for: catalogue),
+                                                   rates: [:], contractStart: 2023)
+            let engineN1 = try #require(engine.first { $0[0] == "590780193" && $0[1] == "N1" })
+            #expect(engineN1[4] == "9000,00" && EvaluationResults.frenchDecimal(line["montant"] as? String ?? "") == engineN1[4])
+            #expect(lines.contains { $0["indicateur"] as? String == "FIR" })
+            let csv = try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/resultats.csv", as: "analyste@ars.fr")
+            #expect(csv.body.string.contains("590780193;") && csv.body.string.contains(";9000,00;"))
+
+            // Decision 1: the director only; results and eligibility, motivated and sealed.
+            app.clock.set(Self.at("2024-11-04"))
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "analyste@ars.fr", #"{"etape": "decision_1"}"#, expect: .forbidden)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_2"}"#, expect: .conflict)
+            let first = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_1"}"#, expect: .created)
+            #expect(first["etape"] as? String == "decision_1" && first["etat"] as? String == "notifiee" && first["echeance"] is NSNull)
+            #expect((first["montant_total"] as? String).flatMap { Decimal(string: $0) }.map { $0 >= 9000 } == true)
+            let firstID = try #require(first["id"] as? String)
+            let sha = try #require((first["documents"] as? [[String: Any]])?.first?["sha256"] as? String)
+            let text = try Poppler.run("pdftotext", ["-layout", app.fileStore.path(for: sha), "-"])
+            #expect(text.contains("Faits retenus") && text.contains("Base légale") && text.contains("9\u{202F}000,00") && text.contains("D162-16"))
+            // Acts: receipt opens one month (B.8 ex. 17: received 4 Nov → 4 Dec).
+            _ = try await client.json(.POST, "/api/v1/decisions/\(firstID)/actes", as: "chu@lille.fr", #"{"type": "observations", "texte": "x"}"#, expect: .conflict)
+            let received = try await client.json(.POST, "/api/v1/decisions/\(firstID)/actes", as: "chu@lille.fr", #"{"type": "accuse_reception"}"#)
+            #expect(received["etat"] as? String == "periode_contradictoire" && received["echeance"] as? String == "2024-12-04")
+            _ = try await client.json(.POST, "/api/v1/decisions/\(firstID)/actes", as: "autre@etab.fr", #"{"type": "observations", "texte": "x"}"#, expect: .notFound)
+            _ = try await client.json(.POST, "/api/v1/decisions/\(firstID)/actes", as: "chu@lille.fr", #"{"type": "observations"}"#, expect: .unprocessableEntity)
+            _ = try await client.json(.POST, "/api/v1/decisions/\(firstID)/actes", as: "chu@lille.fr", #"{"type": "signature"}"#, expect: .unprocessableEntity)
+            app.clock.set(Self.at("2024-11-20"))
+            let observed = try await client.json(.POST, "/api/v1/decisions/\(firstID)/actes", as: "chu@lille.fr",
+                                                 #"{"type": "observations", "texte": "Les dépenses 2023 incluent une erreur d'imputation."}"#)
+            let observation = try #require((observed["evenements"] as? [[String: Any]])?.first { $0["type"] as? String == "observations" }?["id"] as? String)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_2"}"#, expect: .conflict)
+            // The period ends by job after 4 Dec 23:59:59, not before.
+            app.clock.set(Self.at("2024-12-04", 23, 59, 58))
+            _ = try await JobRunner.runDue(app: app)
+            #expect(try await client.json(.GET, "/api/v1/decisions/\(firstID)", as: "dg@ars.fr")["etat"] as? String == "periode_contradictoire")
+            app.clock.set(Self.at("2024-12-05", 0, 0, 1))
+            _ = try await JobRunner.runDue(app: app)
+            #expect(try await client.json(.GET, "/api/v1/decisions/\(firstID)", as: "dg@ars.fr")["etat"] as? String == "periode_close")
+            // Decision 2 must answer every observation (D21).
+            app.clock.set(Self.at("2024-12-12"))
+            let unanswered = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_2"}"#, expect: .conflict)
+            #expect((unanswered["erreur"] as? String)?.contains("sans réponse") == true)
+            _ = try await client.json(.POST, "/api/v1/decisions/\(firstID)/actes", as: "analyste@ars.fr",
+                                      #"{"type": "reponse", "observation": "\#(observation)", "texte": "L'imputation a été vérifiée avec la CPAM : elle est correcte."}"#)
+            _ = try await client.json(.POST, "/api/v1/decisions/\(firstID)/actes", as: "analyste@ars.fr",
+                                      #"{"type": "reponse", "observation": "\#(observation)", "texte": "encore"}"#, expect: .conflict)
+            let second = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_2"}"#, expect: .created)
+            let secondID = try #require(second["id"] as? String)
+            let secondSHA = try #require((second["documents"] as? [[String: Any]])?.first?["sha256"] as? String)
+            let secondText = try Poppler.run("pdftotext", ["-layout", app.fileStore.path(for: secondSHA), "-"])
+            #expect(secondText.contains("erreur d'imputation") && secondText.contains("vérifiée avec la CPAM"))
+            app.clock.set(Self.at("2024-12-13"))
+            let second2 = try await client.json(.POST, "/api/v1/decisions/\(secondID)/actes", as: "chu@lille.fr", #"{"type": "accuse_reception"}"#)
+            // 15 days from 13 Dec end on Saturday 28 Dec, moved to Monday 30 Dec (D17).
+            #expect(second2["echeance"] as? String == "2024-12-30")
+            app.clock.set(Self.at("2024-12-31", 0, 0, 1))
+            _ = try await JobRunner.runDue(app: app)
+            let final = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_finale"}"#, expect: .created)
+            #expect(final["etat"] as? String == "definitive" && final["echeance"] is NSNull)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_finale"}"#, expect: .conflict)
+            // Locked: no more review.
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "analyste@ars.fr",
+                                      #"{"indicateur": "N1", "decision": "acceptee"}"#, expect: .conflict)
+
+            // Payment file: one line per holder and paid indicator, with the decision and its hash.
+            let payments = try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/paiements.csv", as: "cpam@am.fr")
+            #expect(payments.status == .ok)
+            let paymentLines = payments.body.string.split(separator: "\r\n")
+            #expect(paymentLines.first?.hasSuffix("finess;titulaire;indicateur;libelle;financement;montant;decision;date_decision;sha256_decision;statut") == true)
+            #expect(paymentLines.contains { $0.hasPrefix("590780193;") && $0.contains(";9000,00;") && $0.contains(";a_ordonnancer") })
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation/\(campaignID)/paiements", as: "chu@lille.fr",
+                                      #"{"titulaire": "590780193", "statut": "paye"}"#, expect: .forbidden)
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation/\(campaignID)/paiements", as: "cpam@am.fr",
+                                      #"{"titulaire": "590780193", "statut": "vire"}"#, expect: .unprocessableEntity)
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation/\(campaignID)/paiements", as: "cpam@am.fr",
+                                      #"{"titulaire": "590780193", "statut": "paye"}"#)
+            let paid = try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/paiements.csv", as: "analyste@ars.fr")
+            #expect(paid.body.string.contains(";paye\r\n"))
+            // The log is append-only in the database itself (D20).
+            let sql = app.db as! any SQLDatabase
+            await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM evaluation_events").run() }
+            // A control draw is reproducible from its seed.
+            let draw = try await client.json(.POST, "/api/v1/campagnes-evaluation/\(campaignID)/tirage", as: "analyste@ars.fr", #"{"taille": 3, "graine": "42"}"#)
+            #expect(draw["graine"] as? String == "42")
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation/\(campaignID)/tirage", as: "chu@lille.fr", #"{"taille": 3}"#, expect: .forbidden)
+        }
+    }
+
+    @Test("Hostile input: bad ids, bodies and types are 4xx and write nothing")
+    func hostile() async throws {
+        try await withApp { app in
+            var client = try await Self.signedLille(app)
+            app.clock.set(Self.at("2024-09-09"))
+            let campaign = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr", #"{"region": "32", "annee": 2023}"#, expect: .created)
+            let id = try #require((campaign["autoevaluations"] as? [[String: Any]])?.first?["id"] as? String)
+            for path in ["/api/v1/autoevaluations/pas-un-uuid", "/api/v1/decisions/\(UUID())", "/api/v1/campagnes-evaluation/\(UUID())/resultats"] {
+                #expect(try await client.send(.GET, path, as: "analyste@ars.fr").status == .notFound, "\(path)")
+            }
+            for body in ["", "[]", "{\"version\": \"x\"}", "{\"version\": 1, \"indicateurs\": 3}", String(repeating: "{", count: 5000)] {
+                let response = try await client.send(.PUT, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr", body)
+                #expect((400..<500).contains(response.status.code), "\(body.prefix(20)): \(response.status)")
+            }
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr", #"{"region": "32", "annee": 99999}"#, expect: .unprocessableEntity)
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr", #"{"region": "32", "annee": 2023, "partage": "au_hasard"}"#, expect: .unprocessableEntity)
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation/\(campaign["id"] as? String ?? "")/tirage", as: "analyste@ars.fr", #"{"taille": 0}"#, expect: .unprocessableEntity)
+            let form = try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr")
+            #expect(form["version"] as? Int == 1)
+        }
+    }
+}
