@@ -166,9 +166,9 @@ public struct SealIdentity: Sendable {
 
     /// Generates a P-256 key and a self-signed certificate for demonstrations
     /// and tests: subject `CN=commonName, O=organization, C=FR`, valid from one
-    /// day before `now` for three years, keyUsage digitalSignature +
+    /// day before `now` (or from `validFrom`) to three years after `now`, keyUsage digitalSignature +
     /// nonRepudiation (critical), not a CA. The serial number is random.
-    public static func selfSigned(commonName: String, organization: String, now: Date) throws
+    public static func selfSigned(commonName: String, organization: String, now: Date, validFrom: Date? = nil) throws
         -> (identity: SealIdentity, keyPEM: String, certificatePEM: String)
     {
         let key = P256.Signing.PrivateKey()
@@ -188,7 +188,7 @@ public struct SealIdentity: Sendable {
                 version: .v3,
                 serialNumber: Certificate.SerialNumber(bytes: randomSerial()),
                 publicKey: publicKey,
-                notValidBefore: now.addingTimeInterval(-86_400),
+                notValidBefore: validFrom ?? now.addingTimeInterval(-86_400),
                 notValidAfter: now.addingTimeInterval(3 * 365 * 86_400),
                 issuer: name,
                 subject: name,

@@ -17,7 +17,10 @@ struct DemoCommand: AsyncCommand {
 
     static let password = "Demo-CAQES-2026!"
 
-    struct DemoAccount { let email: String; let name: String; let role: Role; let scope: [String]; let legalRep: Bool }
+    struct DemoAccount {
+        let email: String; let name: String; let role: Role; let scope: [String]; let legalRep: Bool
+        var expertBody: String? = nil
+    }
 
     /// A measures file of Resources/Demo/, imported as `caqes import` would with --skip-unknown.
     struct DemoMeasures { let label: String; let kind: ImportKind; let file: String; let year: Int? }
@@ -36,9 +39,12 @@ struct DemoCommand: AsyncCommand {
         DemoAccount(email: "analyste.hdf@demo.caqes.fr", name: "Bruno Analyste (ARS HDF)", role: .arsAnalyst, scope: ["32"], legalRep: false),
         DemoAccount(email: "direction.hdf@demo.caqes.fr", name: "Claire Directrice (ARS HDF)", role: .arsDirector, scope: ["32"], legalRep: false),
         DemoAccount(email: "cpam.nord@demo.caqes.fr", name: "David CPAM (Nord)", role: .insurer, scope: ["59"], legalRep: false),
-        DemoAccount(email: "omedit.idf@demo.caqes.fr", name: "Emma OMEDIT (IDF)", role: .expert, scope: ["11"], legalRep: false),
+        DemoAccount(email: "omedit.idf@demo.caqes.fr", name: "Emma OMEDIT (IDF)", role: .expert, scope: ["11"], legalRep: false, expertBody: "OMEDIT"),
+        DemoAccount(email: "omedit.hdf@demo.caqes.fr", name: "Hugo OMéDIT (HDF)", role: .expert, scope: ["32"], legalRep: false, expertBody: "OMEDIT"),
         DemoAccount(email: "chu.lille@demo.caqes.fr", name: "François CHU de Lille", role: .establishment, scope: ["590780193"], legalRep: true),
         DemoAccount(email: "ch.valenciennes@demo.caqes.fr", name: "Gaëlle CH de Valenciennes", role: .establishment, scope: ["590782215"], legalRep: true),
+        DemoAccount(email: "ch.maubeuge@demo.caqes.fr", name: "Inès CH de Maubeuge", role: .establishment, scope: ["590781803"], legalRep: true),
+        DemoAccount(email: "epsm.lille@demo.caqes.fr", name: "Jules EPSM de l'agglomération lilloise", role: .establishment, scope: ["590034740"], legalRep: true),
     ]
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -61,10 +67,12 @@ struct DemoCommand: AsyncCommand {
         let service = UserService(db: app.db, app: app)
         for account in Self.accounts where try await User.query(on: app.db).filter(\.$email == account.email).count() == 0 {
             try await service.create(.init(email: account.email, displayName: account.name, role: account.role,
-                                           scopeCodes: account.scope, password: Self.password, legalRepresentative: account.legalRep),
+                                           scopeCodes: account.scope, password: Self.password, legalRepresentative: account.legalRep,
+                                           expertBody: account.expertBody),
                                      actor: .system)
         }
         try await DemoContracting.seed(app: app, console: console, password: Self.password)
+        try await DemoEvaluation.seed(app: app, console: console, password: Self.password)
         Self.installDSFRIfMissing(app: app, console: console)
         let settings = app.caqesSettings
         console.print()

@@ -18,6 +18,7 @@ struct CreateUserCommand: AsyncCommand {
         @Option(name: "scope", help: "Périmètre : codes de région, de département ou FINESS du titulaire, séparés par des virgules.") var scope: String?
         @Option(name: "password", help: "Mot de passe (sinon, un mot de passe est généré et affiché une fois).") var password: String?
         @Flag(name: "legal-representative", help: "Représentant légal de l'établissement.") var legalRepresentative: Bool
+        @Option(name: "expert-body", help: "Pour un expert : l'organisme dont il relit les indicateurs (OMEDIT, CPias, CRAtb, ORCA, AM, ARS).") var expertBody: String?
         init() {}
     }
 
@@ -37,7 +38,7 @@ struct CreateUserCommand: AsyncCommand {
         let input = UserService.NewUser(
             email: email, displayName: name, role: role,
             scopeCodes: (signature.scope ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
-            password: password, legalRepresentative: signature.legalRepresentative)
+            password: password, legalRepresentative: signature.legalRepresentative, expertBody: signature.expertBody)
         let service = UserService(db: app.db, app: app)
         let problems = try await service.problems(with: input)
         guard problems.isEmpty else { throw CommandFailure(problems.joined(separator: "\n")) }

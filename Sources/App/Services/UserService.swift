@@ -16,6 +16,8 @@ struct UserService {
         var scopeCodes: [String]
         var password: String
         var legalRepresentative: Bool = false
+        /// For an expert: the body whose indicators they review (OMEDIT, CPias, CRAtb, ORCA).
+        var expertBody: String? = nil
     }
 
     /// French reasons why the new user is refused, all at once.
@@ -28,6 +30,12 @@ struct UserService {
         }
         if input.displayName.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("Le nom affiché est obligatoire.") }
         if let rule = Passwords.problem(with: input.password) { problems.append(rule) }
+        if let body = input.expertBody, !body.isEmpty {
+            if input.role != .expert { problems.append("L'organisme d'expertise ne s'indique que pour un expert.") }
+            else if ReviewBody.parse(body) == nil {
+                problems.append("Organisme d'expertise « \(body.prefix(20)) » inconnu (attendu : \(ReviewBody.allCases.map(\.rawValue).joined(separator: ", "))).")
+            }
+        }
         if let kind = input.role.requiredScopeKind {
             let codes = input.scopeCodes.filter { !$0.isEmpty }
             if codes.isEmpty {
@@ -48,6 +56,7 @@ struct UserService {
                         displayName: input.displayName.trimmingCharacters(in: .whitespaces),
                         passwordHash: try Passwords.hash(input.password, app: app), role: input.role,
                         isLegalRepresentative: input.legalRepresentative)
+        user.expertBody = input.expertBody.flatMap(ReviewBody.parse)?.rawValue
         try await db.transaction { db in
             try await user.create(on: db)
             if let kind = input.role.requiredScopeKind {

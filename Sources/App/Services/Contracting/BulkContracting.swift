@@ -109,9 +109,11 @@ extension ContractingActor {
         }
         let scopes = try await UserScope.query(on: db).filter(\.$user.$id == userID).all()
         let elements = scopes.compactMap { s in ScopeKind(rawValue: s.kind).map { (kind: $0, code: s.code) } }
-        return ContractingActor(userID: userID, label: "\(user.displayName) <\(user.email)>", role: user.roleValue,
-                                scope: AccessScope.of(role: user.roleValue, elements: elements),
-                                isLegalRepresentative: user.isLegalRepresentative, address: address)
+        var actor = ContractingActor(userID: userID, label: "\(user.displayName) <\(user.email)>", role: user.roleValue,
+                                     scope: AccessScope.of(role: user.roleValue, elements: elements),
+                                     isLegalRepresentative: user.isLegalRepresentative, address: address)
+        actor.expertBody = user.expertBody.flatMap(ReviewBody.parse)
+        return actor
     }
 }
 

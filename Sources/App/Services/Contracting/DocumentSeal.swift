@@ -52,8 +52,11 @@ enum DocumentSeal {
             return try SealIdentity(keyPEM: String(decoding: key, as: UTF8.self), certificatePEM: String(decoding: cert, as: UTF8.self))
         }
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Valid from 2015 (before the first CAQES) so that acts recorded after the fact, at their
+        // own past dates (a late campaign, the demo), can be sealed; three years from today.
         let (identity, keyPEM, certPEM) = try SealIdentity.selfSigned(commonName: "Cachet de la plateforme CAQES (auto-signé)",
-                                                                      organization: "CAQES", now: now)
+                                                                      organization: "CAQES", now: max(now, Date()),
+                                                                      validFrom: Date(timeIntervalSince1970: 1_420_070_400))
         try Data(keyPEM.utf8).write(to: URL(fileURLWithPath: keyPath), options: .atomic)
         try? manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)
         try Data(certPEM.utf8).write(to: URL(fileURLWithPath: certPath), options: .atomic)

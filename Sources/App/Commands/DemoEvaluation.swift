@@ -1,0 +1,133 @@
+import CAQESCore
+import Fluent
+import Vapor
+
+/// The demo's evaluation cycle, through the same services as the pages, at past dates on the
+/// application clock: contracts of the 2022 generation signed in 2022 (national-2022 and
+/// regional-hdf-2022), then the 2023 Hauts-de-France campaign, evaluated in 2024, with
+/// self-assessments in several states and one decision in its first contradictory period.
+/// The PHEV figures are invented (Resources/Demo/README.md).
+enum DemoEvaluation {
+    static let measuresFile = "evaluation_2022_2023_demo_hdf.csv"
+
+    static func seed(app: Application, console: any Console, password: String) async throws {
+        guard try await EvaluationCampaign.query(on: app.db).count() == 0 else {
+            console.print("Évaluation de démonstration : déjà présente.")
+            return
+        }
+        let resources = app.directory.resourcesDirectory + "Demo/"
+        _ = try await MeasuresImporter(db: app.db, logger: app.logger, clock: app.clock)
+            .run(kind: .measures, path: resources + measuresFile, fileName: measuresFile,
+                 options: MeasuresImportOptions(year: nil, skipUnknown: true), actor: .system)
+        let clock = app.clock
+        defer { clock.useRealTime() }
+        func at(_ iso: String, hour: Int = 10) -> Date { (try! LocalDate(iso)).instant(hour: hour, minute: 0, second: 0, timeZone: LegalClock.paris) }
+        let analyst = try await DemoContracting.actor("analyste.hdf@demo.caqes.fr", app: app)
+        let director = try await DemoContracting.actor("direction.hdf@demo.caqes.fr", app: app)
+        let insurer = try await DemoContracting.actor("cpam.nord@demo.caqes.fr", app: app)
+        let expert = try await DemoContracting.actor("omedit.hdf@demo.caqes.fr", app: app)
+        let lille = try await DemoContracting.actor("chu.lille@demo.caqes.fr", app: app)
+        let valenciennes = try await DemoContracting.actor("ch.valenciennes@demo.caqes.fr", app: app)
+        let maubeuge = try await DemoContracting.actor("ch.maubeuge@demo.caqes.fr", app: app)
+        let epsm = try await DemoContracting.actor("epsm.lille@demo.caqes.fr", app: app)
+        let signers: [String: ContractingActor] = ["590780193": lille, "590782215": valenciennes, "590781803": maubeuge, "590034740": epsm]
+
+        // 2022: the targeting of the 2022 generation, frozen, and four contracts signed.
+        clock.set(at("2022-06-01"))
+        let campaigns = CampaignService(db: app.db, app: app, actor: analyst, now: clock.now())
+        let targeting = try await campaigns.create(region: "32", year: 2022, catalogueIDs: ["national-2022", "regional-hdf-2022"])
+        let results = try await campaigns.results(targeting)
+        for holder in DemoContracting.holders {
+            for indicator in ["N1", "HDF-CONCIL"] where !results.contains(where: { $0.holderFINESS == holder.finess && $0.indicator == indicator && $0.outcome == "oui" }) {
+                _ = try await campaigns.override(targeting, holder: holder.finess, indicator: indicator, included: true,
+                                                 reason: "Démonstration : \(holder.reason) ciblé sur \(indicator) pour montrer l'évaluation annuelle.")
+            }
+        }
+        let frozen = try await CampaignService(db: app.db, app: app, actor: director, now: clock.now())
+            .freeze(targeting, decisionDate: LegalClock.today(clock.now()))
+        for holder in DemoContracting.holders {
+            clock.set(at("2022-06-02"))
+            let (contract, _) = try await ContractService(db: app.db, app: app, actor: analyst, now: clock.now()).create(.init(
+                campaignID: try frozen.requireID(), holder: holder.finess,
+                start: try LocalDate("2022-07-01"), end: try LocalDate("2024-12-31"), amProducts: 80_000_000))
+            let id = try contract.requireID()
+            func act(_ type: ContractAct, _ actor: ContractingActor, _ day: String, date: String? = nil) async throws {
+                clock.set(at(day))
+                _ = try await ContractService(db: app.db, app: app, actor: actor, now: clock.now())
+                    .act(on: id, .init(type: type.rawValue, date: date, password: type == .signature ? password : nil))
+            }
+            try await act(.insuranceOpinion, insurer, "2022-06-03", date: "2022-06-03")
+            try await act(.send, director, "2022-06-07")
+            try await act(.receipt, analyst, "2022-06-08", date: "2022-06-08")
+            try await act(.cmeOpinion, signers[holder.finess] ?? lille, "2022-06-14", date: "2022-06-13")
+            try await act(.acceptance, signers[holder.finess] ?? lille, "2022-06-14")
+            try await act(.signature, signers[holder.finess] ?? lille, "2022-06-15")
+            try await act(.signature, director, "2022-06-16")
+            try await act(.signature, insurer, "2022-06-17")
+        }
+        clock.set(at("2022-07-01", hour: 1))
+        _ = try await JobRunner.runDue(app: app)
+
+        // 2024: the 2023 campaign, opened on 9 September with a 400 000 € FIR envelope.
+        clock.set(at("2024-09-09"))
+        let campaign = try await EvaluationService(db: app.db, app: app, actor: analyst, now: clock.now())
+            .createCampaign(.init(region: "32", year: 2023, envelope: 400_000))
+        let assessments = try await EvaluationService(db: app.db, app: app, actor: analyst, now: clock.now()).assessments(of: campaign)
+        func assessment(_ finess: String) -> SelfAssessment? { assessments.first { $0.holderFINESS == finess } }
+        func service(_ actor: ContractingActor, _ day: String) -> EvaluationService {
+            clock.set(at(day))
+            return EvaluationService(db: app.db, app: app, actor: actor, now: clock.now())
+        }
+        func fill(_ finess: String, actor: ContractingActor, grade: String, day: String) async throws -> SelfAssessment? {
+            guard let form = assessment(finess), let id = form.id else { return nil }
+            let saved = try await service(actor, day).saveDraft(id, version: form.version, indicators: [
+                .init(code: "N1", valeurs: nil, commentaire: "Substitution des ARA II par des IEC à la sortie, suivie en COMEDIMS.",
+                      plan_action: [ActionItem(action: "Former les internes à la prescription de sortie", responsable: "Pharmacie à usage intérieur",
+                                               echeance: "2025-03-31", statut: "en_cours")]),
+                .init(code: "HDF-CONCIL", valeurs: ["conciliation_grade": grade], commentaire: "Conciliation à l'entrée dans 3 services pilotes.", plan_action: nil),
+            ])
+            let evidence = try await IncomingFile.store(Array("Rapport de conciliation médicamenteuse 2023 — \(form.holderName) (démonstration)\n".utf8),
+                                                        in: app.fileStore, db: app.db, at: clock.now())
+            return try await service(actor, day).addEvidence(try saved.requireID(), indicator: "HDF-CONCIL", sha256: evidence,
+                                                             name: "conciliation-2023.txt")
+        }
+        // CHU de Lille: submitted, reviewed, first decision notified and received: period 1 runs now.
+        if let form = try await fill("590780193", actor: lille, grade: "B", day: "2024-09-30"), let id = form.id {
+            _ = try await service(lille, "2024-10-01").submit(id)
+            _ = try await service(analyst, "2024-10-15").review(id, .init(indicator: "N1", decision: "acceptee", values: [:], reason: nil))
+            _ = try await service(expert, "2024-10-16").review(id, .init(indicator: "HDF-CONCIL", decision: "acceptee", values: [:],
+                                                                         reason: "Grille C1200 vérifiée sur pièces."))
+            let now = Date()
+            let decision = try await EvaluationDecisions(db: app.db, app: app, actor: director, now: now.addingTimeInterval(-6 * 86_400))
+                .issue(id, step: DecisionStep.first.rawValue)
+            clock.set(now.addingTimeInterval(-5 * 86_400))
+            _ = try await EvaluationDecisions(db: app.db, app: app, actor: lille, now: clock.now())
+                .act(on: try decision.requireID(), .init(type: EvaluationAct.receipt.rawValue))
+        }
+        // CH de Valenciennes: submitted, one indicator corrected by the OMéDIT.
+        if let form = try await fill("590782215", actor: valenciennes, grade: "B", day: "2024-10-02"), let id = form.id {
+            _ = try await service(valenciennes, "2024-10-03").submit(id)
+            _ = try await service(expert, "2024-10-17").review(id, .init(indicator: "HDF-CONCIL", decision: "corrigee", values: ["conciliation_grade": "C"],
+                                                                         reason: "Les pièces montrent une conciliation à l'entrée seulement : note C."))
+        }
+        // CH de Maubeuge: submitted, conciliation sent back for its evidence.
+        if let form = try await fill("590781803", actor: maubeuge, grade: "A", day: "2024-10-07"), let id = form.id {
+            _ = try await service(maubeuge, "2024-10-08").submit(id)
+            _ = try await service(expert, "2024-10-18").review(id, .init(indicator: "HDF-CONCIL", decision: "renvoyee", values: [:],
+                                                                         reason: "La pièce ne couvre pas l'année 2023 : joignez le bilan 2023."))
+        }
+        // EPSM: a draft in progress, not submitted.
+        if let form = assessment("590034740"), let id = form.id {
+            _ = try await service(epsm, "2024-10-04").saveDraft(id, version: form.version, indicators: [
+                .init(code: "N1", valeurs: nil, commentaire: "Dépenses en hausse : nouveaux patients suivis en ambulatoire.", plan_action: nil),
+            ])
+        }
+        clock.useRealTime()
+        _ = try await JobRunner.runDue(app: app)
+        let lines = try await EvaluationService(db: app.db, app: app, actor: analyst, now: Date()).assessments(of: campaign).map {
+            "\($0.holderName) : \(EvaluationProcedure.State(code: $0.state)?.description ?? $0.state)"
+        }
+        console.print("Campagne d'évaluation 2023 (HDF) :")
+        for line in lines.sorted() { console.print("  \(line)") }
+    }
+}
