@@ -46,6 +46,8 @@ enum SiteURL: Sendable {
     case verify(String)
     case verifyForm
     case outbox
+    case evaluation
+    case evaluationCampaign(UUID)
     case apiCampaign(UUID)
     case apiContract(UUID)
     case apiDocument(String)
@@ -101,6 +103,8 @@ enum SiteURL: Sendable {
         case .verify(let sha): return Route.verify.path(sha)
         case .verifyForm: return Route.verifyForm.path()
         case .outbox: return Route.outbox.path()
+        case .evaluation: return Route.evaluation.path()
+        case .evaluationCampaign(let id): return Route.evaluationCampaign.path(id.lowercased)
         case .apiCampaign(let id): return Route.apiCampaign.path(id.lowercased)
         case .apiContract(let id): return Route.apiContract.path(id.lowercased)
         case .apiDocument(let sha): return Route.apiDocument.path(sha)

@@ -21,5 +21,6 @@ func routes(_ app: Application) throws {
     try site.register(collection: ImportController())
     // The home page per role, campaigns, contracts, documents and the public verification page.
     try site.register(collection: ContractingController())
+    try site.register(collection: EvaluationController())
     try site.register(collection: OutboxController())
 }

@@ -57,6 +57,7 @@ struct LayoutContext: Encodable {
             ("Mes échéances", .deadlines, .contracts),
             ("Contrats", .contracts, .contracts),
             ("Campagnes", .campaigns, .campaigns),
+            ("Évaluation", .evaluation, .evaluation),
             ("Établissements", .establishments, .registry),
             ("Imports", .imports, .dataImports),
             ("Utilisateurs", .users, .users),

@@ -1,0 +1,23 @@
+// Evidence uploads show their progress: the form is sent with XMLHttpRequest (same address, same
+// fields, CSRF token in the address), then the browser goes where the server redirected it.
+// Without JavaScript the form posts normally.
+document.querySelectorAll("form.caqes-upload").forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    if (!window.XMLHttpRequest || !window.FormData) return;
+    event.preventDefault();
+    var bar = form.querySelector("progress");
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    var request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable && bar) { bar.hidden = false; bar.value = Math.round((e.loaded / e.total) * 100); }
+    });
+    request.addEventListener("load", function () {
+      if (request.status < 400 && request.responseURL) { window.location.assign(request.responseURL); return; }
+      document.open(); document.write(request.responseText); document.close();
+    });
+    request.addEventListener("error", function () { if (button) button.disabled = false; form.submit(); });
+    request.send(new FormData(form));
+  });
+});
