@@ -138,7 +138,8 @@ struct EvaluationAPITests {
             _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_2"}"#, expect: .conflict)
             let first = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_1"}"#, expect: .created)
             #expect(first["etape"] as? String == "decision_1" && first["etat"] as? String == "notifiee" && first["echeance"] is NSNull)
-            #expect((first["montant_total"] as? String).flatMap { Decimal(string: $0) }.map { $0 >= 9000 } == true)
+            // National incentive only: the FIR share comes with the second decision (D12).
+            #expect(first["montant_total"] as? String == "9000.00")
             let firstID = try #require(first["id"] as? String)
             let sha = try #require((first["documents"] as? [[String: Any]])?.first?["sha256"] as? String)
             let text = try Poppler.run("pdftotext", ["-layout", app.fileStore.path(for: sha), "-"])
@@ -171,6 +172,8 @@ struct EvaluationAPITests {
             _ = try await client.json(.POST, "/api/v1/decisions/\(firstID)/actes", as: "analyste@ars.fr",
                                       #"{"type": "reponse", "observation": "\#(observation)", "texte": "encore"}"#, expect: .conflict)
             let second = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_2"}"#, expect: .created)
+            // The only holder achieved no regional target: its FIR share is 0.
+            #expect(second["montant_total"] as? String == "9000.00")
             let secondID = try #require(second["id"] as? String)
             let secondSHA = try #require((second["documents"] as? [[String: Any]])?.first?["sha256"] as? String)
             let secondText = try Poppler.run("pdftotext", ["-layout", app.fileStore.path(for: secondSHA), "-"])

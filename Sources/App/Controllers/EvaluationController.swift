@@ -302,7 +302,7 @@ struct EvaluationController: RouteCollection {
         let simulation: String; let declaredMeasures: [Option]
     }
     struct ActView: Encodable {
-        let type: String; let label: String; let needsText: Bool; let textRequired: Bool; let needsDate: Bool; let needsObservation: Bool
+        let type: String; let label: String; let button: String; let textLabel: String; let needsText: Bool; let textRequired: Bool; let needsDate: Bool; let needsObservation: Bool
         let needsNewDeadline: Bool; let pieceLabel: String
     }
     struct DecisionView: Encodable {
@@ -320,6 +320,7 @@ struct EvaluationController: RouteCollection {
         let submissions: Int
         let indicators: [IndicatorView]
         let isEstablishment: Bool
+        let anyEditable: Bool
         let canSubmit: Bool
         let saveHref: String
         let submitHref: String
@@ -392,7 +393,9 @@ struct EvaluationController: RouteCollection {
                          deadline: Self.date(d.echeance), amount: Self.euros(d.montant_total),
                          documents: d.documents.map { LinkView(label: "décision (PDF scellé)", href: SiteURL.document($0.sha256).path) },
                          acts: d.actes_possibles.compactMap { EvaluationAct(rawValue: $0) }.map { act in
-                             ActView(type: act.rawValue, label: act.description, needsText: [.observations, .hearingRequest, .answer].contains(act),
+                             ActView(type: act.rawValue, label: act.description.capitalizedFirst, button: Self.button(act),
+                                     textLabel: act == .answer ? "Réponse de l'agence" : (act == .hearingRequest ? "Motif (facultatif)" : "Vos observations"),
+                                     needsText: [.observations, .hearingRequest, .answer].contains(act),
                                      textRequired: act != .hearingRequest, needsDate: act == .hearing || (act == .receipt && principal.role != .establishment),
                                      needsObservation: act == .answer, needsNewDeadline: act == .hearing,
                                      pieceLabel: act == .receipt && principal.role != .establishment ? "Preuve de l'accusé de réception (courriel)" : (act == .observations ? "Pièce jointe (facultative)" : ""))
@@ -409,7 +412,8 @@ struct EvaluationController: RouteCollection {
                                                 (assessment.holderName, nil)]),
             title: "Auto-évaluation \(campaign.year) — \(assessment.holderName)", holder: assessment.holderFINESS,
             state: Self.stateLabel(assessment.state), deadline: Self.date(assessment.deadline), version: assessment.version,
-            submissions: assessment.submissions, indicators: indicators, isEstablishment: principal.role == .establishment, canSubmit: canSubmit,
+            submissions: assessment.submissions, indicators: indicators, isEstablishment: principal.role == .establishment,
+            anyEditable: principal.role == .establishment && indicators.contains(where: \.editable), canSubmit: canSubmit,
             saveHref: SiteURL.Route.assessment.path(id), submitHref: SiteURL.Route.assessmentSubmit.path(id),
             evidenceHref: Self.withCSRF(SiteURL.Route.assessmentEvidence.path(id), req),
             reviewHref: SiteURL.Route.assessmentReview.path(id),
@@ -430,6 +434,17 @@ struct EvaluationController: RouteCollection {
             errors: errors,
             statuses: ActionItem.statuses.map { Option(value: $0, label: Self.actionLabel($0)) },
             today: LegalClock.today(req.now).iso))
+    }
+
+    static func button(_ act: EvaluationAct) -> String {
+        switch act {
+        case .receipt: "Accuser réception"
+        case .observations: "Envoyer les observations"
+        case .hearingRequest: "Demander une audition"
+        case .answer: "Enregistrer la réponse"
+        case .hearing: "Enregistrer l'audition"
+        case .expiry: "Expiration"
+        }
     }
 
     static func actionLabel(_ code: String) -> String {

@@ -97,7 +97,7 @@ struct EvaluationDocumentBuilder {
         }
         blocks.append(.heading("Décision", level: 2))
         let decided = switch step {
-        case .first: "Les résultats ci-dessus sont retenus. L'établissement est éligible à un intéressement envisagé de \(FrenchNumberFormat.euros(total)), après avis de l'organisme local d'assurance maladie."
+        case .first: "Les résultats ci-dessus sont retenus. L'établissement est éligible à un intéressement national envisagé de \(FrenchNumberFormat.euros(total)), après avis de l'organisme local d'assurance maladie. Sa part de l'enveloppe régionale (FIR) sera fixée par la deuxième décision, une fois connus les résultats de tous les établissements de la campagne."
         case .second: "Le montant de l'intéressement est fixé à \(FrenchNumberFormat.euros(total)), après avis de l'organisme local d'assurance maladie et examen des observations."
         case .final: "Le montant définitif de l'intéressement est arrêté à \(FrenchNumberFormat.euros(total)). Il sera versé au titre du fonds d'intervention régional."
         }

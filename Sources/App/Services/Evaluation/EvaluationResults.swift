@@ -267,11 +267,19 @@ struct EvaluationResults {
         for line in new {
             let key = "\(line.holderFINESS)|\(line.indicator)"
             guard let previous = before[key] else { changes.append("\(line.holderFINESS) \(line.indicator) : nouvelle ligne"); continue }
-            if previous.amount != line.amount { changes.append("\(line.holderFINESS) \(line.indicator) : montant \(previous.amount) → \(line.amount)") }
+            if previous.amount != line.amount {
+                changes.append("\(line.holderFINESS) \(line.indicator) : montant \(Self.euros(previous.amount)) → \(Self.euros(line.amount))")
+            }
             if previous.achieved != line.achieved { changes.append("\(line.holderFINESS) \(line.indicator) : atteint « \(previous.achieved) » → « \(line.achieved) »") }
-            if previous.value != line.value { changes.append("\(line.holderFINESS) \(line.indicator) : valeur \(previous.value) → \(line.value)") }
+            if previous.value != line.value {
+                changes.append("\(line.holderFINESS) \(line.indicator) : valeur \(previous.value.isEmpty ? "—" : previous.value) → \(line.value.isEmpty ? "—" : line.value)")
+            }
         }
         return changes
+    }
+
+    static func euros(_ text: String) -> String {
+        Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")).map(FrenchNumberFormat.euros) ?? text
     }
 
     /// The results CSV (`;`, French decimals): the API's `resultats.csv` and `caqes campaigns results`.
