@@ -136,7 +136,34 @@ public enum Block: Sendable, Hashable {
     case signatures([Signatory])
     /// Vertical space in points.
     case spacer(Double)
+    /// Horizontal bar chart: a title, then one bar per item (label, bar, value text).
+    case barChart(BarChart)
 
     /// Convenience for a plain paragraph.
     public static func text(_ text: String) -> Block { .paragraph([TextRun(text)]) }
+}
+
+/// A horizontal bar chart drawn with the page's vector operators (no image).
+public struct BarChart: Sendable, Hashable {
+    public struct Bar: Sendable, Hashable {
+        public let label: String
+        /// Length as a share of the widest bar, 0…1 (values outside are clamped).
+        public let fraction: Double
+        /// The value as the reader reads it (« 9 000,00 € », « 2 sur 3 »).
+        public let valueText: String
+
+        public init(label: String, fraction: Double, valueText: String) {
+            self.label = label
+            self.fraction = fraction
+            self.valueText = valueText
+        }
+    }
+
+    public let title: String
+    public let bars: [Bar]
+
+    public init(title: String, bars: [Bar]) {
+        self.title = title
+        self.bars = bars
+    }
 }

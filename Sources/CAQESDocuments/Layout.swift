@@ -328,7 +328,47 @@ struct LayoutEngine {
         case .spacer(let height):
             guard height > 0, pageHasContent else { return }
             if available - height < Style.bodyLeading { newPage() } else { y -= height }
+        case .barChart(let chart):
+            barChart(chart)
         }
+    }
+
+    /// The title, then one row per bar: the label (cut with « … »), a gray bar in proportion,
+    /// the value text after it. The title stays with at least three bars.
+    private mutating func barChart(_ chart: BarChart) {
+        let size = Style.bodySize
+        let leading = Style.bodyLeading + 4
+        let offset = Style.baselineOffset(size: size, leading: leading)
+        let title = StyledText(chart.title, font: .bold)
+        let titleLines = title.lines(size: size, maxWidth: PageGeometry.contentWidth)
+        if pageHasContent && available < Double(titleLines.count + min(chart.bars.count, 3)) * leading { newPage() }
+        for line in titleLines {
+            if available < leading { newPage() }
+            page.drawText(title, line, x: PageGeometry.contentLeft, y: y - offset, size: size)
+            y -= leading
+            pageHasContent = true
+        }
+        let labelWidth = PageGeometry.contentWidth * 0.34
+        let valueWidth = PageGeometry.contentWidth * 0.2
+        let barMax = PageGeometry.contentWidth - labelWidth - valueWidth - 12
+        for bar in chart.bars {
+            if available < leading { newPage() }
+            let label = StyledText(bar.label, font: .regular)
+            page.drawText(label.truncated(0..<label.bytes.count, size: size, maxWidth: labelWidth - 6),
+                          0..<label.truncated(0..<label.bytes.count, size: size, maxWidth: labelWidth - 6).bytes.count,
+                          x: PageGeometry.contentLeft, y: y - offset, size: size)
+            let fraction = bar.fraction.isFinite ? min(max(bar.fraction, 0), 1) : 0
+            let length = fraction > 0 ? max(1, fraction * barMax) : 0
+            if length > 0 {
+                page.fillRect(x: PageGeometry.contentLeft + labelWidth, y: y - leading + 4, width: length, height: leading - 8, gray: 0.35)
+            }
+            let value = StyledText(bar.valueText, font: .regular)
+            let cut = value.truncated(0..<value.bytes.count, size: size, maxWidth: valueWidth)
+            page.drawText(cut, 0..<cut.bytes.count, x: PageGeometry.contentLeft + labelWidth + length + 6, y: y - offset, size: size)
+            y -= leading
+            pageHasContent = true
+        }
+        if available < Style.paragraphAfter { newPage() } else { y -= Style.paragraphAfter }
     }
 
     // MARK: Text blocks

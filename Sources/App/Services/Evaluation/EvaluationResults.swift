@@ -17,20 +17,7 @@ struct EvaluationResults {
     let now: Date
 
     /// One computed line, before storage.
-    struct Line: Sendable, Equatable {
-        var holder: String
-        var holderName: String
-        var indicator: String
-        var label: String
-        var kind: String
-        var value: String
-        var target: String
-        var savings: Decimal?
-        var rate: Decimal?
-        var amount: Decimal
-        var achieved: String
-        var explanation: String
-    }
+    typealias Line = CampaignResultLine
 
     struct Inputs: Codable, Sendable, Equatable {
         var catalogues: [String: Int]
@@ -102,96 +89,37 @@ struct EvaluationResults {
         return try await lines(of: campaign, assessments: [assessment], overlay: overlay, shareEnvelope: false)
     }
 
-    /// Every line for these self-assessments, with `overlay` laid over the stored measures.
+    /// Every line for these self-assessments, with `overlay` laid over the stored measures: the
+    /// measure sets are read here, the computation is CAQESCore's (`CampaignResults`).
     func lines(of campaign: EvaluationCampaign, assessments: [SelfAssessment], overlay: [SubjectValue], shareEnvelope: Bool) async throws -> [Line] {
         let registry = try app.catalogues()
         let contractIDs = assessments.map(\.contractID)
         let starts = Dictionary(try await Contract.query(on: db).filter(\.$id ~~ contractIDs).all().compactMap { c in c.id.map { ($0, c.startsOn) } },
                                 uniquingKeysWith: { a, _ in a })
-        var lines: [Line] = []
-        var regionalCounts: [String: Int] = [:]
-        let names = Dictionary(assessments.map { ($0.holderFINESS, $0.holderName) }, uniquingKeysWith: { a, _ in a })
-        let indicatorsByCatalogue = Dictionary(grouping: assessments.flatMap { a in a.contractIndicators.map { (a, $0) } }, by: { $0.1.catalogue })
-        for (catalogueID, pairs) in indicatorsByCatalogue.sorted(by: { $0.key < $1.key }) {
-            guard let catalogue = registry[catalogueID], (catalogue.validFrom...catalogue.validTo).contains(campaign.year) else { continue }
-            let measures = try await MeasureRepository(db: db).measureSet(for: catalogue, overlay: overlay)
-            let perHolder = Dictionary(grouping: pairs, by: { $0.0.holderFINESS })
-            // National incentive: the contract's paid indicators, at the contract's rates.
-            var terms: [ContractIncentiveTerms] = []
-            for assessment in assessments {
-                let mine = (perHolder[assessment.holderFINESS] ?? []).map(\.1).filter { !$0.regional }
-                let paid = mine.filter { catalogue.indicator($0.code)?.isPaidNationally == true }
-                guard !paid.isEmpty else { continue }
-                var rates: [String: Decimal] = [:]
-                for indicator in paid { if let text = indicator.taux, let rate = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) { rates[indicator.code] = rate } }
-                let start = starts[assessment.contractID].flatMap { try? LocalDate($0) }?.year
-                terms.append(ContractIncentiveTerms(subject: assessment.holderFINESS,
-                                                    startYear: EvaluationYears.contractStart(start, catalogue: catalogue),
-                                                    indicators: paid.map(\.code), rates: rates))
-            }
-            if !terms.isEmpty {
-                let incentive: [IncentiveLine]
-                do { incentive = try NationalIncentive.run(catalogue, year: campaign.year, measures: measures, contracts: terms) }
-                catch { throw UserFacingError(.unprocessableEntity, "Calcul de l'intéressement national impossible : \(error.description).") }
-                for line in incentive {
-                    let evaluable: Bool
-                    if case .notEvaluable = line.status { evaluable = false } else { evaluable = true }
-                    let informative = line.status == .informative
-                    lines.append(Line(holder: line.subject, holderName: names[line.subject] ?? line.subject, indicator: line.indicatorCode,
-                                      label: line.indicatorLabel, kind: informative ? "informatif" : "national",
-                                      value: line.value.map { $0.frenchText() } ?? "", target: "",
-                                      savings: evaluable && !informative ? line.savings.map(Money.roundToCent) : nil,
-                                      rate: informative ? nil : line.rate,
-                                      amount: evaluable && !informative ? line.amount : 0,
-                                      achieved: evaluable ? "" : "non évaluable",
-                                      explanation: evaluable ? line.trace : line.status.description))
-                }
-            }
-            // Regional targets, as `caqes evaluate`, limited to each contract's indicators.
-            if catalogue.indicators.contains(where: { $0.target != nil }) {
-                var wanted: [String: [String]] = [:]
-                for (holder, items) in perHolder { wanted[holder] = items.map(\.1.code).filter { catalogue.indicator($0)?.target != nil } }
-                wanted = wanted.filter { !$0.value.isEmpty }
-                guard !wanted.isEmpty else { continue }
-                let rows: [AchievementRow]
-                let results: [RegionalTargetResult]
-                do {
-                    rows = try TargetAchievements.rows(catalogue: catalogue, year: campaign.year, measures: measures, indicators: wanted)
-                    results = try RegionalTargets.run(catalogue, year: campaign.year, measures: measures, indicators: wanted)
-                } catch { throw UserFacingError(.unprocessableEntity, "Évaluation des cibles régionales impossible : \(error.description).") }
-                for row in rows {
-                    let grouped = catalogue.envelopeGroups[row.indicator] != nil
-                    lines.append(Line(holder: row.subject, holderName: names[row.subject] ?? row.subject, indicator: row.indicator,
-                                      label: catalogue.indicator(row.indicator)?.label ?? catalogue.envelopeGroups[row.indicator] ?? row.indicator,
-                                      kind: grouped ? "groupe" : "regional", value: row.value, target: row.target, savings: nil, rate: nil,
-                                      amount: 0, achieved: row.achieved.rawValue, explanation: row.explanation))
-                }
-                for (holder, count) in RegionalTargets.achievedCounts(results) { regionalCounts[holder, default: 0] += count }
-            }
+        let holders = assessments.map { assessment in
+            CampaignHolder(subject: assessment.holderFINESS, name: assessment.holderName,
+                           contractStartYear: starts[assessment.contractID].flatMap { try? LocalDate($0) }?.year,
+                           indicators: assessment.contractIndicators.map {
+                               CampaignHolder.Indicator(code: $0.code, catalogue: $0.catalogue, regional: $0.regional,
+                                                        rate: $0.taux.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) })
+                           })
         }
-        // The FIR envelope (D12), among every holder of the campaign.
-        let envelope = Decimal(string: campaign.envelope, locale: Locale(identifier: "en_US_POSIX")) ?? 0
-        if shareEnvelope, envelope > 0 {
-            let sharing: EnvelopeSharing = campaign.sharing == "montant_fixe"
-                ? .fixedPerIndicator(Decimal(string: campaign.amountPerIndicator ?? "0", locale: Locale(identifier: "en_US_POSIX")) ?? 0)
-                : .proportional
-            let holders = assessments.map { (subject: $0.holderFINESS, achieved: regionalCounts[$0.holderFINESS] ?? 0) }
-            let allocation: EnvelopeAllocation
-            do { allocation = try RegionalEnvelope.share(envelope, among: holders, sharing: sharing) }
-            catch { throw UserFacingError(.unprocessableEntity, "Partage de l'enveloppe FIR impossible : \(error.description).") }
-            for share in allocation.shares {
-                lines.append(Line(holder: share.subject, holderName: names[share.subject] ?? share.subject, indicator: "FIR",
-                                  label: "Intéressement régional (enveloppe FIR)", kind: "fir", value: "\(share.achievedIndicators)",
-                                  target: "", savings: nil, rate: nil, amount: share.amount, achieved: "",
-                                  explanation: share.explanation.oneLine))
-            }
+        var catalogues: [String: CatalogueVersion] = [:], measures: [String: MeasureSet] = [:]
+        for id in Set(holders.flatMap { $0.indicators.map(\.catalogue) }) {
+            guard let catalogue = registry[id], (catalogue.validFrom...catalogue.validTo).contains(campaign.year) else { continue }
+            catalogues[id] = catalogue
+            measures[id] = try await MeasureRepository(db: db).measureSet(for: catalogue, overlay: overlay)
         }
-        let order = Dictionary(uniqueKeysWithValues: assessments.enumerated().map { ($1.holderFINESS, $0) })
-        lines = lines.enumerated().sorted { a, b in
-            let (x, y) = (order[a.element.holder] ?? 0, order[b.element.holder] ?? 0)
-            return x != y ? x < y : a.offset < b.offset
-        }.map(\.element)
-        return lines
+        let sharing: EnvelopeSharing = campaign.sharing == "montant_fixe"
+            ? .fixedPerIndicator(Decimal(string: campaign.amountPerIndicator ?? "0", locale: Locale(identifier: "en_US_POSIX")) ?? 0)
+            : .proportional
+        do {
+            return try CampaignResults.compute(year: campaign.year, holders: holders, catalogues: catalogues, measures: measures,
+                                               envelope: shareEnvelope ? Decimal(string: campaign.envelope, locale: Locale(identifier: "en_US_POSIX")) : nil,
+                                               sharing: sharing)
+        } catch {
+            throw UserFacingError(.unprocessableEntity, "Calcul des résultats impossible : \(error.description).")
+        }
     }
 
     static func fingerprint(_ lines: [Line], inputs: Inputs) throws -> String {

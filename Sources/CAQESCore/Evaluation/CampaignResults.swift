@@ -1,0 +1,147 @@
+import Foundation
+
+/// One contract holder of an evaluation campaign, with its contract's indicators for the year.
+public struct CampaignHolder: Sendable, Hashable {
+    public struct Indicator: Sendable, Hashable {
+        public let code: String
+        public let catalogue: String
+        public let regional: Bool
+        /// The contract's rate, below the cap (D3); nil takes the cap.
+        public let rate: Decimal?
+
+        public init(code: String, catalogue: String, regional: Bool, rate: Decimal? = nil) {
+            self.code = code
+            self.catalogue = catalogue
+            self.regional = regional
+            self.rate = rate
+        }
+    }
+
+    public let subject: String
+    public let name: String
+    /// First year of the contract (EPA's reference period, `EvaluationYears.contractStart`).
+    public let contractStartYear: Int?
+    public let indicators: [Indicator]
+
+    public init(subject: String, name: String, contractStartYear: Int?, indicators: [Indicator]) {
+        self.subject = subject
+        self.name = name
+        self.contractStartYear = contractStartYear
+        self.indicators = indicators
+    }
+}
+
+/// One result line of a campaign: a holder's indicator, or its share of the FIR envelope.
+public struct CampaignResultLine: Sendable, Equatable {
+    public var holder: String
+    public var holderName: String
+    public var indicator: String
+    public var label: String
+    /// `national`, `informatif`, `regional`, `groupe`, `fir`.
+    public var kind: String
+    public var value: String
+    public var target: String
+    public var savings: Decimal?
+    public var rate: Decimal?
+    /// Rounded to the cent (D7); 0 for what is never paid (D8) or not evaluable.
+    public var amount: Decimal
+    /// `oui`, `non`, `non évaluable`, or empty when the line has no target.
+    public var achieved: String
+    public var explanation: String
+
+    public init(holder: String, holderName: String, indicator: String, label: String, kind: String, value: String, target: String,
+                savings: Decimal?, rate: Decimal?, amount: Decimal, achieved: String, explanation: String) {
+        self.holder = holder
+        self.holderName = holderName
+        self.indicator = indicator
+        self.label = label
+        self.kind = kind
+        self.value = value
+        self.target = target
+        self.savings = savings
+        self.rate = rate
+        self.amount = amount
+        self.achieved = achieved
+        self.explanation = explanation
+    }
+}
+
+/// The results of a yearly evaluation campaign (DOMAIN B.5.2, B.6):
+/// - the national incentive of each contract's paid indicators at the contract's rate, with the
+///   informative indicators shown and never paid (D2, D3, D7, D8), as `NationalIncentive.run`;
+/// - each regional target met or not (D11, D24), as `TargetAchievements.rows`;
+/// - the FIR envelope shared among every holder of the campaign per D12 (`RegionalEnvelope`).
+/// Lines follow the holders' order, then each catalogue's indicator order, the FIR share last.
+public enum CampaignResults {
+    public static func compute(year: Int, holders: [CampaignHolder], catalogues: [String: CatalogueVersion],
+                               measures: [String: MeasureSet], envelope: Decimal?, sharing: EnvelopeSharing = .proportional)
+        throws(IncentiveError) -> [CampaignResultLine] {
+        var lines: [CampaignResultLine] = []
+        var regionalCounts: [String: Int] = [:]
+        let names = Dictionary(holders.map { ($0.subject, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let used = Set(holders.flatMap { $0.indicators.map(\.catalogue) })
+        for catalogueID in used.sorted() {
+            guard let catalogue = catalogues[catalogueID], (catalogue.validFrom...catalogue.validTo).contains(year),
+                  let set = measures[catalogueID] else { continue }
+            // National incentive: the contract's paid indicators, at the contract's rates.
+            var terms: [ContractIncentiveTerms] = []
+            for holder in holders {
+                let paid = holder.indicators.filter { $0.catalogue == catalogueID && !$0.regional && catalogue.indicator($0.code)?.isPaidNationally == true }
+                guard !paid.isEmpty else { continue }
+                var rates: [String: Decimal] = [:]
+                for indicator in paid { if let rate = indicator.rate { rates[indicator.code] = rate } }
+                terms.append(ContractIncentiveTerms(subject: holder.subject,
+                                                    startYear: EvaluationYears.contractStart(holder.contractStartYear, catalogue: catalogue),
+                                                    indicators: paid.map(\.code), rates: rates))
+            }
+            if !terms.isEmpty {
+                for line in try NationalIncentive.run(catalogue, year: year, measures: set, contracts: terms) {
+                    let evaluable: Bool
+                    if case .notEvaluable = line.status { evaluable = false } else { evaluable = true }
+                    let informative = line.status == .informative
+                    lines.append(CampaignResultLine(
+                        holder: line.subject, holderName: names[line.subject] ?? line.subject, indicator: line.indicatorCode,
+                        label: line.indicatorLabel, kind: informative ? "informatif" : "national",
+                        value: line.value.map { $0.frenchText() } ?? "", target: "",
+                        savings: evaluable && !informative ? line.savings.map(Money.roundToCent) : nil,
+                        rate: informative ? nil : line.rate, amount: evaluable && !informative ? line.amount : 0,
+                        achieved: evaluable ? "" : "non évaluable", explanation: evaluable ? line.trace : line.status.description))
+                }
+            }
+            // Regional targets, limited to each contract's indicators.
+            guard catalogue.indicators.contains(where: { $0.target != nil }) else { continue }
+            var wanted: [String: [String]] = [:]
+            for holder in holders {
+                let codes = holder.indicators.filter { $0.catalogue == catalogueID && catalogue.indicator($0.code)?.target != nil }.map(\.code)
+                if !codes.isEmpty { wanted[holder.subject] = codes }
+            }
+            guard !wanted.isEmpty else { continue }
+            for row in try TargetAchievements.rows(catalogue: catalogue, year: year, measures: set, indicators: wanted) {
+                let grouped = catalogue.envelopeGroups[row.indicator] != nil
+                lines.append(CampaignResultLine(
+                    holder: row.subject, holderName: names[row.subject] ?? row.subject, indicator: row.indicator,
+                    label: catalogue.indicator(row.indicator)?.label ?? catalogue.envelopeGroups[row.indicator] ?? row.indicator,
+                    kind: grouped ? "groupe" : "regional", value: row.value, target: row.target, savings: nil, rate: nil,
+                    amount: 0, achieved: row.achieved.rawValue, explanation: row.explanation))
+            }
+            let results = try RegionalTargets.run(catalogue, year: year, measures: set, indicators: wanted)
+            for (holder, count) in RegionalTargets.achievedCounts(results) { regionalCounts[holder, default: 0] += count }
+        }
+        // The FIR envelope (D12), among every holder of the campaign.
+        if let envelope, envelope > 0 {
+            let allocation = try RegionalEnvelope.share(envelope, among: holders.map { (subject: $0.subject, achieved: regionalCounts[$0.subject] ?? 0) },
+                                                        sharing: sharing)
+            for share in allocation.shares {
+                lines.append(CampaignResultLine(
+                    holder: share.subject, holderName: names[share.subject] ?? share.subject, indicator: "FIR",
+                    label: "Intéressement régional (enveloppe FIR)", kind: "fir", value: "\(share.achievedIndicators)", target: "",
+                    savings: nil, rate: nil, amount: share.amount, achieved: "", explanation: share.explanation.oneLine))
+            }
+        }
+        let order = Dictionary(holders.enumerated().map { ($1.subject, $0) }, uniquingKeysWith: { first, _ in first })
+        return lines.enumerated().sorted { a, b in
+            let (x, y) = (order[a.element.holder] ?? 0, order[b.element.holder] ?? 0)
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+    }
+}
