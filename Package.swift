@@ -52,12 +52,15 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Reports of a campaign: the annual evaluation report (PDF, XLSX) and the payment file.
+        .target(name: "CAQESReports", dependencies: ["CAQESCore", "CAQESData", "CAQESDocuments"]),
         .target(
             name: "App",
             dependencies: [
                 "CAQESCore",
                 "CAQESData",
                 "CAQESDocuments",
+                "CAQESReports",
                 "CAQESMail",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -76,7 +79,7 @@ let package = Package(
         .testTarget(name: "CAQESCoreTests", dependencies: ["CAQESCore"]),
         .testTarget(
             name: "CAQESDataTests",
-            dependencies: ["CAQESData", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["CAQESData", "CAQESTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(
             name: "CAQESDocumentsTests",
@@ -88,7 +91,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        // Test helpers shared by test targets: a real SMTP server (aiosmtpd) in a child process.
+        // Test helpers shared by test targets: a real SMTP server (aiosmtpd) in a child process,
+        // LibreOffice headless converting a workbook to CSV.
         .target(
             name: "CAQESTestSupport",
             dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],

@@ -3,6 +3,8 @@ import CAQESCore
 import Fluent
 import SQLKit
 import Foundation
+import CAQESData
+import CAQESTestSupport
 import Testing
 import Vapor
 import VaporTesting
@@ -205,6 +207,34 @@ struct EvaluationAPITests {
                                       #"{"titulaire": "590780193", "statut": "paye"}"#)
             let paid = try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/paiements.csv", as: "analyste@ars.fr")
             #expect(paid.body.string.contains(";paye\r\n"))
+            // The payment file as XLSX, read back; the annual report as a sealed PDF and an XLSX
+            // that LibreOffice opens (the ARS only).
+            let xlsx = try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/paiements.xlsx", as: "cpam@am.fr")
+            #expect(xlsx.status == .ok)
+            let workbook = try XLSXWorkbook(data: Data(xlsx.body.readableBytesView))
+            let paymentRows = try workbook.rows(sheet: "Paiements").rows
+            #expect(paymentRows.count == 2)
+            _ = try await client.json(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/rapport.pdf", as: "cpam@am.fr", expect: .forbidden)
+            let reportPDF = try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/rapport.pdf", as: "analyste@ars.fr")
+            #expect(reportPDF.status == .ok)
+            let reportPath = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(UUID().uuidString).pdf")
+            try Data(reportPDF.body.readableBytesView).write(to: reportPath)
+            defer { try? FileManager.default.removeItem(at: reportPath) }
+            #expect(try Poppler.run("pdfsig", [reportPath.path]).contains("Signature is Valid"))
+            let reportText = try Poppler.run("pdftotext", ["-layout", reportPath.path, "-"])
+            #expect(reportText.contains("Rapport annuel d'évaluation CAQES 2023") && reportText.contains("9\u{202F}000,00"))
+            let reportXLSX = try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/rapport.xlsx", as: "analyste@ars.fr")
+            #expect(reportXLSX.status == .ok)
+            if LibreOffice.path != nil {
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: directory) }
+                let file = directory.appendingPathComponent("rapport.xlsx")
+                try Data(reportXLSX.body.readableBytesView).write(to: file)
+                let sheets = try LibreOffice.convertToCSV(file, in: directory)
+                #expect(sheets["Synthèse"]?.contains("590780193;") == true && sheets["Synthèse"]?.contains("9,000.00 €") == true, "\(sheets)")
+                #expect(sheets["Résultats"]?.contains(";N1;") == true)
+            }
             // The log is append-only in the database itself (D20).
             let sql = app.db as! any SQLDatabase
             await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM evaluation_events").run() }

@@ -1,4 +1,5 @@
 import CAQESCore
+import CAQESReports
 import Fluent
 import Vapor
 
@@ -13,6 +14,9 @@ struct EvaluationAPIController: RouteCollection {
         api.get(SiteURL.Route.apiEvaluationResults.components, use: results)
         api.get(SiteURL.Route.apiEvaluationResultsCSV.components, use: resultsCSV)
         api.get(SiteURL.Route.apiEvaluationPaymentsCSV.components, use: paymentsCSV)
+        api.get(SiteURL.Route.apiEvaluationPaymentsXLSX.components, use: paymentsXLSX)
+        api.get(SiteURL.Route.apiEvaluationReportPDF.components, use: reportPDF)
+        api.get(SiteURL.Route.apiEvaluationReportXLSX.components, use: reportXLSX)
         api.post(SiteURL.Route.apiEvaluationPayments.components, use: setPayment)
         api.post(SiteURL.Route.apiEvaluationSample.components, use: sample)
         api.get(SiteURL.Route.apiAssessment.components, use: showAssessment)
@@ -139,6 +143,57 @@ struct EvaluationAPIController: RouteCollection {
         let lines = try await EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now)
             .paymentLines(campaign, scope: try await service.assessments(of: campaign))
         return Self.csv(EvaluationResults.paymentRows(lines), name: "paiements-\(campaign.regionCode)-\(campaign.year).csv")
+    }
+
+    @Sendable func paymentsXLSX(req: Request) async throws -> Response {
+        try await Self.paymentsXLSX(req)
+    }
+
+    static func paymentsXLSX(_ req: Request) async throws -> Response {
+        let (_, service) = try await context(req)
+        let campaign = try await service.findCampaign(id(req))
+        let lines = try await EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now)
+            .paymentLines(campaign, scope: try await service.assessments(of: campaign))
+        let data = try PaymentFile.workbook(lines, title: "Paiements CAQES \(campaign.year) — région \(campaign.regionCode)").data()
+        return file(data, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    name: "paiements-\(campaign.regionCode)-\(campaign.year).xlsx")
+    }
+
+    static func file(_ data: Data, type: String, name: String) -> Response {
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: type)
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return response
+    }
+
+    /// The annual regional report: the ARS and the administrator (the region's figures).
+    static func report(_ req: Request) async throws -> (EvaluationCampaign, AnnualReport) {
+        let (principal, service) = try await context(req)
+        let campaign = try await service.findCampaign(id(req))
+        guard [.arsAnalyst, .arsDirector, .admin].contains(principal.role) else {
+            throw UserFacingError(.forbidden, "Le rapport annuel régional est celui de l'ARS.")
+        }
+        let holders = Set(try await service.assessments(of: campaign).map(\.holderFINESS))
+        return (campaign, try await EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now).report(campaign, holders: holders))
+    }
+
+    @Sendable func reportPDF(req: Request) async throws -> Response { try await Self.reportPDF(req) }
+
+    static func reportPDF(_ req: Request) async throws -> Response {
+        let (campaign, report) = try await report(req)
+        let content = report.document(siteURL: req.application.caqesSettings.publicURL, today: LegalClock.today(req.now))
+        let bytes = try DocumentSeal.seal(content, app: req.application, at: req.now)
+        let response = file(Data(bytes), type: "application/pdf", name: "rapport-evaluation-\(campaign.regionCode)-\(campaign.year).pdf")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"rapport-evaluation-\(campaign.regionCode)-\(campaign.year).pdf\"")
+        return response
+    }
+
+    @Sendable func reportXLSX(req: Request) async throws -> Response { try await Self.reportXLSX(req) }
+
+    static func reportXLSX(_ req: Request) async throws -> Response {
+        let (campaign, report) = try await report(req)
+        return file(try report.workbook().data(), type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    name: "rapport-evaluation-\(campaign.regionCode)-\(campaign.year).xlsx")
     }
 
     struct PaymentBody: Decodable { var titulaire: String?; var statut: String? }

@@ -14,6 +14,9 @@ struct EvaluationController: RouteCollection {
         pages.get(SiteURL.Route.evaluationResultsCSV.components, use: resultsCSV)
         pages.get(SiteURL.Route.evaluationPaymentsCSV.components, use: paymentsCSV)
         pages.post(SiteURL.Route.evaluationPayment.components, use: payment)
+        pages.get(SiteURL.Route.evaluationPaymentsXLSX.components) { try await EvaluationAPIController.paymentsXLSX($0) }
+        pages.get(SiteURL.Route.evaluationReportPDF.components) { try await EvaluationAPIController.reportPDF($0) }
+        pages.get(SiteURL.Route.evaluationReportXLSX.components) { try await EvaluationAPIController.reportXLSX($0) }
         pages.post(SiteURL.Route.evaluationSample.components, use: sample)
         pages.get(SiteURL.Route.assessment.components, use: assessmentPage)
         pages.post(SiteURL.Route.assessment.components, use: saveDraft)
@@ -131,6 +134,8 @@ struct EvaluationController: RouteCollection {
         let resultsCSVHref: String
         let paymentsCSVHref: String
         let paymentsXLSXHref: String
+        let reportPDFHref: String
+        let reportXLSXHref: String
         let sampleHref: String
         let canSample: Bool
         let sample: [String]
@@ -222,7 +227,9 @@ struct EvaluationController: RouteCollection {
             paymentHref: SiteURL.Route.evaluationPayment.path(campaignID),
             resultsCSVHref: SiteURL.Route.evaluationResultsCSV.path(campaignID),
             paymentsCSVHref: SiteURL.Route.evaluationPaymentsCSV.path(campaignID),
-            paymentsXLSXHref: "",
+            paymentsXLSXHref: SiteURL.Route.evaluationPaymentsXLSX.path(campaignID),
+            reportPDFHref: isARS || principal.role == .admin ? SiteURL.Route.evaluationReportPDF.path(campaignID) : "",
+            reportXLSXHref: isARS || principal.role == .admin ? SiteURL.Route.evaluationReportXLSX.path(campaignID) : "",
             sampleHref: SiteURL.Route.evaluationSample.path(campaignID), canSample: isARS,
             sample: isARS ? (draw?.tirage.map { "\($0.nom) (\($0.titulaire)) — \($0.indicateur)" } ?? []) : [],
             sampleSeed: isARS ? (draw.map { "graine \($0.graine), \($0.tirage.count) sur \($0.population), le \(Self.date($0.date))" } ?? "") : "",

@@ -1,4 +1,5 @@
 import CAQESCore
+import CAQESReports
 import Crypto
 import Fluent
 import SQLKit
@@ -226,18 +227,6 @@ struct EvaluationResults {
 
     // MARK: Payments
 
-    struct PaymentLine: Sendable {
-        var holder: String
-        var holderName: String
-        var indicator: String
-        var label: String
-        var amount: String
-        var decisionID: UUID
-        var decisionDate: String
-        var sha256: String
-        var status: String
-    }
-
     /// One line per holder and paid indicator of the final decisions (FIR and AM), with the
     /// decision's references and SHA-256.
     func paymentLines(_ campaign: EvaluationCampaign, scope assessments: [SelfAssessment]) async throws -> [PaymentLine] {
@@ -263,13 +252,27 @@ struct EvaluationResults {
         return result
     }
 
-    static let paymentHeader = ["finess", "titulaire", "indicateur", "libelle", "financement", "montant", "decision", "date_decision", "sha256_decision", "statut"]
+    static func paymentRows(_ lines: [PaymentLine]) -> [[String]] { PaymentFile.rows(lines) }
 
-    static func paymentRows(_ lines: [PaymentLine]) -> [[String]] {
-        [paymentHeader] + lines.map {
-            [$0.holder, $0.holderName, $0.indicator, $0.label, $0.indicator == "FIR" ? "FIR (intéressement régional)" : "FIR (intéressement national)",
-             frenchDecimal($0.amount), $0.decisionID.uuidString.lowercased(), $0.decisionDate, $0.sha256, $0.status]
+    /// Stored lines back as the core's lines (reports read them).
+    static func coreLines(_ records: [EvaluationResultRecord]) -> [CampaignResultLine] {
+        func decimal(_ text: String?) -> Decimal? { text.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) } }
+        return records.map {
+            CampaignResultLine(holder: $0.holderFINESS, holderName: $0.holderName, indicator: $0.indicator, label: $0.label, kind: $0.kind,
+                               value: $0.value, target: $0.target, savings: decimal($0.savings), rate: decimal($0.rate),
+                               amount: decimal($0.amount) ?? 0, achieved: $0.achieved, explanation: $0.explanation)
         }
+    }
+
+    /// The annual report of the lines the actor may see, at the latest version.
+    func report(_ campaign: EvaluationCampaign, holders: Set<String>) async throws -> AnnualReport {
+        let run = try await current(campaign)
+        let lines = try await lines(campaign, version: run.version).filter { holders.contains($0.holderFINESS) }
+        let sharing = campaign.sharing == "montant_fixe"
+            ? "à montant fixe par indicateur atteint (\(Self.euros(campaign.amountPerIndicator ?? "0")))" : "au prorata des indicateurs régionaux atteints"
+        return AnnualReport(region: campaign.regionCode, year: campaign.year,
+                            envelope: Decimal(string: campaign.envelope, locale: Locale(identifier: "en_US_POSIX")) ?? 0,
+                            sharing: sharing, version: run.version, lines: Self.coreLines(lines))
     }
 
     /// Records where a holder's payment stands.
