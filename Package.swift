@@ -75,6 +75,8 @@ let package = Package(
         // Benchmarks (bench/README.md): release executables, not part of the product.
         .executableTarget(name: "caqes-bench-rules", dependencies: ["CAQESCore"], path: "bench/rules", exclude: ["README.md"]),
         .executableTarget(name: "caqes-bench-documents", dependencies: ["CAQESCore", "CAQESDocuments"], path: "bench/documents"),
+        .executableTarget(name: "caqes-bench-evaluation", dependencies: ["CAQESCore", "CAQESData", "CAQESDocuments", "CAQESReports"],
+                          path: "bench/evaluation"),
         .executableTarget(name: "caqes-bench-phmev", dependencies: ["CAQESData"], path: "bench/phmev/Aggregate"),
         .testTarget(name: "CAQESCoreTests", dependencies: ["CAQESCore"]),
         .testTarget(

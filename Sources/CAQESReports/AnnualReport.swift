@@ -76,7 +76,11 @@ public struct AnnualReport: Sendable {
         ]
         let largest = totals.map { $0.national + $0.fir }.max() ?? 0
         if !totals.isEmpty {
-            blocks.append(.barChart(BarChart(title: "Montant par titulaire (intéressement national et part FIR)", bars: totals.map { item in
+            // A chart is read at a glance: past 40 holders it shows the 40 largest amounts.
+            let shown = totals.count > 40 ? Array(totals.sorted { ($0.national + $0.fir) > ($1.national + $1.fir) }.prefix(40)) : totals
+            let title = totals.count > 40 ? "Les 40 montants les plus élevés (intéressement national et part FIR), sur \(totals.count) titulaires"
+                : "Montant par titulaire (intéressement national et part FIR)"
+            blocks.append(.barChart(BarChart(title: title, bars: shown.map { item in
                 let total = item.national + item.fir
                 return BarChart.Bar(label: item.name, fraction: largest > 0 ? NSDecimalNumber(decimal: total / largest).doubleValue : 0,
                                     valueText: FrenchNumberFormat.euros(total))

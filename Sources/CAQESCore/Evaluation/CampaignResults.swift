@@ -73,6 +73,50 @@ public struct CampaignResultLine: Sendable, Equatable {
 /// - the FIR envelope shared among every holder of the campaign per D12 (`RegionalEnvelope`).
 /// Lines follow the holders' order, then each catalogue's indicator order, the FIR share last.
 public enum CampaignResults {
+    /// The national lines of `contracts`, with their explanations (what costs most), computed
+    /// over slices of the contracts, one per processor: each line depends on its own contract and
+    /// on population statistics the measure set shares (safely) between threads, so the slices
+    /// give the same lines, joined back in the contracts' order.
+    static func nationalLines(_ catalogue: CatalogueVersion, year: Int, measures: MeasureSet, contracts: [ContractIncentiveTerms],
+                              names: [String: String]) throws(IncentiveError) -> [CampaignResultLine] {
+        @Sendable func lines(_ part: [ContractIncentiveTerms]) throws(IncentiveError) -> [CampaignResultLine] {
+            try NationalIncentive.run(catalogue, year: year, measures: measures, contracts: part).map { line in
+                let evaluable: Bool
+                if case .notEvaluable = line.status { evaluable = false } else { evaluable = true }
+                let informative = line.status == .informative
+                return CampaignResultLine(
+                    holder: line.subject, holderName: names[line.subject] ?? line.subject, indicator: line.indicatorCode,
+                    label: line.indicatorLabel, kind: informative ? "informatif" : "national",
+                    value: line.value.map { $0.frenchText() } ?? "", target: "",
+                    savings: evaluable && !informative ? line.savings.map(Money.roundToCent) : nil,
+                    rate: informative ? nil : line.rate, amount: evaluable && !informative ? line.amount : 0,
+                    achieved: evaluable ? "" : "non évaluable", explanation: evaluable ? line.trace : line.status.description)
+            }
+        }
+        let slices = max(1, min(ProcessInfo.processInfo.activeProcessorCount, contracts.count / 250))
+        guard slices > 1 else { return try lines(contracts) }
+        final class Outcomes: @unchecked Sendable {
+            let lock = NSLock()
+            var parts: [Int: Result<[CampaignResultLine], IncentiveError>] = [:]
+        }
+        let outcomes = Outcomes()
+        let size = (contracts.count + slices - 1) / slices
+        DispatchQueue.concurrentPerform(iterations: slices) { index in
+            let part = Array(contracts[min(index * size, contracts.count)..<min((index + 1) * size, contracts.count)])
+            let result = Result<[CampaignResultLine], IncentiveError> { () throws(IncentiveError) in try lines(part) }
+            outcomes.lock.withLock { outcomes.parts[index] = result }
+        }
+        var all: [CampaignResultLine] = []
+        for index in 0..<slices {
+            switch outcomes.parts[index] {
+            case .success(let part)?: all += part
+            case .failure(let error)?: throw error
+            case nil: break
+            }
+        }
+        return all
+    }
+
     public static func compute(year: Int, holders: [CampaignHolder], catalogues: [String: CatalogueVersion],
                                measures: [String: MeasureSet], envelope: Decimal?, sharing: EnvelopeSharing = .proportional)
         throws(IncentiveError) -> [CampaignResultLine] {
@@ -95,18 +139,7 @@ public enum CampaignResults {
                                                     indicators: paid.map(\.code), rates: rates))
             }
             if !terms.isEmpty {
-                for line in try NationalIncentive.run(catalogue, year: year, measures: set, contracts: terms) {
-                    let evaluable: Bool
-                    if case .notEvaluable = line.status { evaluable = false } else { evaluable = true }
-                    let informative = line.status == .informative
-                    lines.append(CampaignResultLine(
-                        holder: line.subject, holderName: names[line.subject] ?? line.subject, indicator: line.indicatorCode,
-                        label: line.indicatorLabel, kind: informative ? "informatif" : "national",
-                        value: line.value.map { $0.frenchText() } ?? "", target: "",
-                        savings: evaluable && !informative ? line.savings.map(Money.roundToCent) : nil,
-                        rate: informative ? nil : line.rate, amount: evaluable && !informative ? line.amount : 0,
-                        achieved: evaluable ? "" : "non évaluable", explanation: evaluable ? line.trace : line.status.description))
-                }
+                lines += try nationalLines(catalogue, year: year, measures: set, contracts: terms, names: names)
             }
             // Regional targets, limited to each contract's indicators.
             guard catalogue.indicators.contains(where: { $0.target != nil }) else { continue }
