@@ -32,6 +32,11 @@ apt_install() {
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   apt_install chromium chromium-driver
 fi
+# The evaluation flow lets its legal periods end by running the expiry jobs as if the days had
+# passed, under libfaketime.
+if ! command -v faketime >/dev/null 2>&1; then
+  apt_install faketime
+fi
 
 # selenium and pytest: the given Python's (PYTHON, default python3) if it has them, else pip.
 # Debian's own python3 refuses `pip install` (PEP 668, externally managed): then a virtual

@@ -47,6 +47,8 @@ ACCOUNTS = {
     "establishment": "chu.lille@demo.caqes.fr",
     "director": "direction.hdf@demo.caqes.fr",
     "expert": "omedit.idf@demo.caqes.fr",
+    "expert_hdf": "omedit.hdf@demo.caqes.fr",
+    "epsm": "epsm.lille@demo.caqes.fr",
 }
 
 ROOT = Path(os.environ.get("CAQES_ROOT") or Path(__file__).resolve().parents[2]).resolve()
@@ -345,3 +347,19 @@ def _xpath_literal(text: str) -> str:
         return f'"{text}"'
     parts = text.split("'")
     return "concat(" + ", \"'\", ".join(f"'{p}'" for p in parts) + ")"
+
+
+def run_jobs_later(platform: Platform, days: int) -> str:
+    """Runs `caqes jobs run-once` on the platform's database as if `days` days had passed, under
+    libfaketime (Debian package `faketime`): legal periods end by the platform's own expiry jobs,
+    the way they do in production once their last day is over. The server keeps the real time."""
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        pytest.fail("faketime is missing (apt-get install faketime): the evaluation flow needs a period to expire")
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": f"sqlite:{platform.tmp}/demo.sqlite", "CAQES_STORAGE": f"{platform.tmp}/storage/"})
+    done = subprocess.run([faketime, "-f", f"+{days}d", str(_binary()), "jobs", "run-once"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        pytest.fail(f"`caqes jobs run-once` under faketime failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done.stdout

@@ -5,7 +5,9 @@ import Vapor
 /// The demo's evaluation cycle, through the same services as the pages, at past dates on the
 /// application clock: contracts of the 2022 generation signed in 2022 (national-2022 and
 /// regional-hdf-2022), then the 2023 Hauts-de-France campaign, evaluated in 2024, with
-/// self-assessments in several states and one decision in its first contradictory period.
+/// self-assessments in several states: a draft (EPSM), two first decisions whose period is over,
+/// one with an observation to answer (Valenciennes, Maubeuge, whose indicator was sent back and
+/// completed), and one decision in its first contradictory period now (CHU de Lille).
 /// The PHEV figures are invented (Resources/Demo/README.md).
 enum DemoEvaluation {
     static let measuresFile = "evaluation_2022_2023_demo_hdf.csv"
@@ -104,17 +106,40 @@ enum DemoEvaluation {
             _ = try await EvaluationDecisions(db: app.db, app: app, actor: lille, now: clock.now())
                 .act(on: try decision.requireID(), .init(type: EvaluationAct.receipt.rawValue))
         }
-        // CH de Valenciennes: submitted, one indicator corrected by the OMéDIT.
+        func decide(_ id: UUID, _ day: String, receipt: ContractingActor, on received: String, observation: String? = nil) async throws {
+            clock.set(at(day))
+            let decision = try await EvaluationDecisions(db: app.db, app: app, actor: director, now: clock.now()).issue(id, step: DecisionStep.first.rawValue)
+            clock.set(at(received))
+            _ = try await EvaluationDecisions(db: app.db, app: app, actor: receipt, now: clock.now())
+                .act(on: try decision.requireID(), .init(type: EvaluationAct.receipt.rawValue))
+            if let observation {
+                clock.set(at("2024-11-20"))
+                _ = try await EvaluationDecisions(db: app.db, app: app, actor: receipt, now: clock.now())
+                    .act(on: try decision.requireID(), .init(type: EvaluationAct.observations.rawValue, texte: observation))
+            }
+        }
+        // CH de Valenciennes: one indicator corrected by the OMéDIT; first decision in 2024, with an
+        // observation the ARS has yet to answer (its period is over).
         if let form = try await fill("590782215", actor: valenciennes, grade: "B", day: "2024-10-02"), let id = form.id {
             _ = try await service(valenciennes, "2024-10-03").submit(id)
             _ = try await service(expert, "2024-10-17").review(id, .init(indicator: "HDF-CONCIL", decision: "corrigee", values: ["conciliation_grade": "C"],
                                                                          reason: "Les pièces montrent une conciliation à l'entrée seulement : note C."))
+            _ = try await service(analyst, "2024-10-20").review(id, .init(indicator: "N1", decision: "acceptee", values: [:], reason: nil))
+            try await decide(id, "2024-11-04", receipt: valenciennes, on: "2024-11-05",
+                             observation: "Nous contestons la note C : la conciliation de sortie est en place depuis juin 2023 dans deux services (pièces jointes au dossier).")
         }
-        // CH de Maubeuge: submitted, conciliation sent back for its evidence.
+        // CH de Maubeuge: conciliation sent back for its evidence, completed, accepted; first decision in 2024.
         if let form = try await fill("590781803", actor: maubeuge, grade: "A", day: "2024-10-07"), let id = form.id {
             _ = try await service(maubeuge, "2024-10-08").submit(id)
             _ = try await service(expert, "2024-10-18").review(id, .init(indicator: "HDF-CONCIL", decision: "renvoyee", values: [:],
                                                                          reason: "La pièce ne couvre pas l'année 2023 : joignez le bilan 2023."))
+            let bilan = try await IncomingFile.store(Array("Bilan 2023 de la conciliation médicamenteuse — CH de Maubeuge (démonstration)\n".utf8),
+                                                     in: app.fileStore, db: app.db, at: clock.now())
+            _ = try await service(maubeuge, "2024-10-21").addEvidence(id, indicator: "HDF-CONCIL", sha256: bilan, name: "bilan-conciliation-2023.txt")
+            _ = try await service(maubeuge, "2024-10-21").submit(id)
+            _ = try await service(expert, "2024-10-22").review(id, .init(indicator: "HDF-CONCIL", decision: "acceptee", values: [:], reason: "Bilan 2023 reçu."))
+            _ = try await service(analyst, "2024-10-23").review(id, .init(indicator: "N1", decision: "acceptee", values: [:], reason: nil))
+            try await decide(id, "2024-11-04", receipt: maubeuge, on: "2024-11-06")
         }
         // EPSM: a draft in progress, not submitted.
         if let form = assessment("590034740"), let id = form.id {

@@ -529,7 +529,11 @@ struct EvaluationController: RouteCollection {
             guard let sha = upload.fileSHA256, upload.fileSize > 0 else { throw UserFacingError(.unprocessableEntity, "Choisissez un fichier non vide.") }
             _ = try await service.addEvidence(id, indicator: String((upload.fields["indicateur"] ?? "").prefix(40)), sha256: sha, name: upload.fileName)
             req.webSession?.setFlash("Pièce justificative déposée (\(upload.fileName ?? "fichier")).")
-            return req.redirect(to: SiteURL.Route.assessment.path(id.uuidString.lowercased()))
+            let back = SiteURL.Route.assessment.path(id.uuidString.lowercased())
+            // The page's upload script (progress bar) asks for the address instead of a redirect,
+            // which its request would follow and whose flash it would consume.
+            if req.headers.first(name: "X-CAQES-Upload") == "1" { return try await ["aller_a": back].encodeResponse(for: req) }
+            return req.redirect(to: back)
         } catch let error as UserFacingError where error.status.code < 500 && error.status != .notFound {
             return try await renderAssessment(req, errors: [error.message]).encodeResponse(status: error.status, for: req)
         }
