@@ -245,6 +245,85 @@ struct EvaluationAPITests {
         }
     }
 
+    /// (account, the CHU's self-assessment, decision and report; the campaign; its results).
+    static let matrix: [(email: String, record: HTTPStatus, campaign: HTTPStatus, results: HTTPStatus)] = [
+        ("admin@caqes.fr", .ok, .ok, .ok),
+        ("analyste@ars.fr", .ok, .ok, .ok), ("dg@ars.fr", .ok, .ok, .ok), ("analyste-idf@ars.fr", .notFound, .notFound, .notFound),
+        ("cpam@am.fr", .ok, .ok, .ok), ("cpam62@am.fr", .notFound, .notFound, .notFound),
+        ("chu@lille.fr", .ok, .ok, .ok), ("autre@etab.fr", .notFound, .notFound, .notFound),
+        ("expert@omedit.fr", .ok, .ok, .forbidden),
+    ]
+
+    @Test("Access matrix: every role × every evaluation route × a foreign record; foreign accounts write nothing")
+    func accessMatrix() async throws {
+        try await withApp { app in
+            var client = try await Self.signedLille(app)
+            try await createUser(app, "admin@caqes.fr", .admin)
+            app.clock.set(Self.at("2024-09-09"))
+            let campaign = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr", #"{"region": "32", "annee": 2023}"#, expect: .created)
+            let campaignID = try #require(campaign["id"] as? String)
+            let id = try #require((campaign["autoevaluations"] as? [[String: Any]])?.first?["id"] as? String)
+            let form = try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr")
+            _ = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr", #"{"version": \#(form["version"] as? Int ?? 0), "indicateurs": []}"#)
+            let submitted = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/soumission", as: "chu@lille.fr")
+            let report = try #require((submitted["documents"] as? [[String: Any]])?.first?["sha256"] as? String)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "analyste@ars.fr", #"{"indicateur": "N1", "decision": "acceptee"}"#, expect: .created)
+            app.clock.set(Self.at("2024-11-04"))
+            let decision = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_1"}"#, expect: .created)
+            let decisionID = try #require(decision["id"] as? String)
+            let (events, reviews, drafts) = (try await EvaluationEventRecord.query(on: app.db).count(), try await AssessmentReview.query(on: app.db).count(),
+                                             try await SelfAssessment.find(UUID(uuidString: id), on: app.db)?.version)
+            for (email, record, campaignStatus, results) in Self.matrix {
+                // API reads.
+                #expect(try await client.send(.GET, "/api/v1/autoevaluations/\(id)", as: email).status == record, "API form for \(email)")
+                #expect(try await client.send(.GET, "/api/v1/decisions/\(decisionID)", as: email).status == record, "API decision for \(email)")
+                #expect(try await client.send(.GET, "/api/v1/documents/\(report)", as: email).status == record, "API report for \(email)")
+                #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)", as: email).status == campaignStatus, "API campaign for \(email)")
+                #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/resultats", as: email).status == results, "API results for \(email)")
+                #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/paiements.csv", as: email).status == results, "payments for \(email)")
+                let ars = ["admin@caqes.fr", "analyste@ars.fr", "dg@ars.fr"].contains(email)
+                #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/rapport.pdf", as: email).status
+                        == (campaignStatus == .notFound ? .notFound : (ars ? .ok : .forbidden)), "report for \(email)")
+                // Writes by an account outside the scope: 404 before anything is read or written.
+                if record == .notFound {
+                    for (method, path, body) in [(HTTPMethod.PUT, "/api/v1/autoevaluations/\(id)", #"{"version": 1, "indicateurs": []}"#),
+                                                 (.POST, "/api/v1/autoevaluations/\(id)/soumission", "{}"),
+                                                 (.POST, "/api/v1/autoevaluations/\(id)/revues", #"{"indicateur": "N1", "decision": "renvoyee", "motif": "x"}"#),
+                                                 (.POST, "/api/v1/autoevaluations/\(id)/decisions", #"{"etape": "decision_2"}"#),
+                                                 (.POST, "/api/v1/decisions/\(decisionID)/actes", #"{"type": "accuse_reception"}"#),
+                                                 (.POST, "/api/v1/campagnes-evaluation/\(campaignID)/paiements", #"{"titulaire": "590780193", "statut": "paye"}"#),
+                                                 (.POST, "/api/v1/campagnes-evaluation/\(campaignID)/tirage", #"{"taille": 1}"#)] {
+                        #expect(try await client.send(method, path, as: email, body).status == .notFound, "\(method) \(path) for \(email)")
+                    }
+                }
+                // Pages.
+                var browser = Browser(app)
+                try await browser.login(email)
+                #expect(try await browser.get("/evaluation/autoevaluations/\(id)").status == record, "page form for \(email)")
+                #expect(try await browser.get("/evaluation/campagnes/\(campaignID)").status == campaignStatus, "page campaign for \(email)")
+                #expect(try await browser.get("/evaluation/campagnes/\(campaignID)/resultats.csv").status == results, "page results CSV for \(email)")
+                #expect(try await browser.get("/evaluation").status == .ok)
+                if record == .notFound {
+                    #expect(try await browser.post("/evaluation/autoevaluations/\(id)/revues", form: ["indicateur": "N1", "decision": "renvoyee", "motif": "x"]).status == .notFound)
+                    #expect(try await browser.post("/evaluation/autoevaluations/\(id)/decisions", form: ["etape": "decision_2"]).status == .notFound)
+                    #expect(!(try await browser.get("/evaluation").body.string.contains("année 2023")), "campaign listed for \(email)")
+                }
+            }
+            // Roles: the establishment does not review or decide; the fund does not review an ARS
+            // indicator; the analyst does not decide; nobody but the establishment writes its form.
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "chu@lille.fr", #"{"indicateur": "N1", "decision": "acceptee"}"#, expect: .forbidden)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "chu@lille.fr", #"{"etape": "decision_2"}"#, expect: .forbidden)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "analyste@ars.fr", #"{"etape": "decision_2"}"#, expect: .forbidden)
+            _ = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "cpam@am.fr", #"{"version": 1, "indicateurs": []}"#, expect: .forbidden)
+            _ = try await client.json(.POST, "/api/v1/decisions/\(decisionID)/actes", as: "cpam@am.fr", #"{"type": "accuse_reception"}"#, expect: .forbidden)
+            _ = try await client.json(.POST, "/api/v1/decisions/\(decisionID)/actes", as: "expert@omedit.fr", #"{"type": "observations", "texte": "x"}"#, expect: .forbidden)
+            _ = try await client.json(.GET, "/api/v1/autoevaluations/\(id)/simulation", as: "cpam@am.fr", expect: .forbidden)
+            #expect(try await EvaluationEventRecord.query(on: app.db).count() == events)
+            #expect(try await AssessmentReview.query(on: app.db).count() == reviews)
+            #expect(try await SelfAssessment.find(UUID(uuidString: id), on: app.db)?.version == drafts)
+        }
+    }
+
     @Test("Hostile input: bad ids, bodies and types are 4xx and write nothing")
     func hostile() async throws {
         try await withApp { app in

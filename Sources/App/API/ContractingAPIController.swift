@@ -21,7 +21,9 @@ struct ContractingAPIController: RouteCollection {
         contracts.get(SiteURL.Route.apiContract.components, use: showContract)
         // Streamed: JSON, or multipart with a `piece` file (the token is checked before the body is read).
         contracts.on(.POST, SiteURL.Route.apiContractActs.components, body: .stream, use: act)
-        contracts.get(SiteURL.Route.apiDocument.components, use: document)
+        // Documents of contracts and of evaluations: every role, each document scoped like its record.
+        routes.grouped(APITokenAuthenticator(), AccessGuard(family: .evaluation, api: true))
+            .get(SiteURL.Route.apiDocument.components, use: document)
     }
 
     // MARK: Campaigns
@@ -215,6 +217,8 @@ enum DocumentResponse {
     /// evidence), each scoped like its record.
     static func find(_ sha256: String, contracts: ContractService, req: Request) async throws -> Response {
         do {
+            // An expert takes no part in contracts: only evaluation documents are looked up.
+            guard contracts.actor.role.map(RouteFamily.contracts.allows) ?? true else { throw UserFacingError.notFound() }
             let (document, _) = try await contracts.document(sha256: sha256)
             return try await make(type: document.type, version: document.version, sha256: document.sha256, req: req)
         } catch let error as UserFacingError where error.status == .notFound {

@@ -105,8 +105,10 @@ struct EvaluationAPIController: RouteCollection {
 
     /// The results the actor may see: the latest version (computed anew when inputs changed).
     static func visibleResults(_ req: Request) async throws -> (EvaluationCampaign, EvaluationResultRun, [EvaluationResultRecord], [EvaluationResultRecord]) {
-        let (_, service) = try await context(req)
+        let (principal, service) = try await context(req)
         let campaign = try await service.findCampaign(id(req))
+        // Experts review indicators; amounts are for the ARS, the fund and each establishment.
+        guard principal.role != .expert else { throw UserFacingError(.forbidden, "Les résultats et les montants ne sont pas ouverts aux experts.") }
         let results = EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now)
         let run = try await results.current(campaign)
         let holders = Set(try await service.assessments(of: campaign).map(\.holderFINESS))
@@ -138,8 +140,9 @@ struct EvaluationAPIController: RouteCollection {
     }
 
     @Sendable func paymentsCSV(req: Request) async throws -> Response {
-        let (_, service) = try await Self.context(req)
+        let (principal, service) = try await Self.context(req)
         let campaign = try await service.findCampaign(Self.id(req))
+        guard principal.role != .expert else { throw UserFacingError(.forbidden, "Le fichier de paiement n'est pas ouvert aux experts.") }
         let lines = try await EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now)
             .paymentLines(campaign, scope: try await service.assessments(of: campaign))
         return Self.csv(EvaluationResults.paymentRows(lines), name: "paiements-\(campaign.regionCode)-\(campaign.year).csv")
@@ -150,8 +153,9 @@ struct EvaluationAPIController: RouteCollection {
     }
 
     static func paymentsXLSX(_ req: Request) async throws -> Response {
-        let (_, service) = try await context(req)
+        let (principal, service) = try await context(req)
         let campaign = try await service.findCampaign(id(req))
+        guard principal.role != .expert else { throw UserFacingError(.forbidden, "Le fichier de paiement n'est pas ouvert aux experts.") }
         let lines = try await EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now)
             .paymentLines(campaign, scope: try await service.assessments(of: campaign))
         let data = try PaymentFile.workbook(lines, title: "Paiements CAQES \(campaign.year) — région \(campaign.regionCode)").data()
@@ -244,7 +248,9 @@ struct EvaluationAPIController: RouteCollection {
 
     @Sendable func submit(req: Request) async throws -> AssessmentDTO {
         let (_, service) = try await Self.context(req, address: true)
-        return try await AssessmentDTO.make(try await service.submit(Self.id(req)), service: service)
+        let id = try Self.id(req)
+        _ = try await service.findAssessment(id)
+        return try await AssessmentDTO.make(try await service.submit(id), service: service)
     }
 
     /// `valeur` is a text, a number, or an object measure → value.
@@ -296,8 +302,11 @@ struct EvaluationAPIController: RouteCollection {
     }
 
     @Sendable func simulation(req: Request) async throws -> SimulationDTO {
-        let (_, service) = try await Self.context(req)
+        let (principal, service) = try await Self.context(req)
         let assessment = try await service.findAssessment(Self.id(req))
+        guard [.establishment, .arsAnalyst, .arsDirector, .admin].contains(principal.role) else {
+            throw UserFacingError(.forbidden, "La simulation est celle de l'établissement (et de l'ARS qui l'accompagne).")
+        }
         guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: req.db) else { throw UserFacingError.notFound() }
         let lines = try await EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now).simulate(assessment, campaign: campaign)
         return SimulationDTO(autoevaluation: try assessment.requireID(),

@@ -30,7 +30,7 @@ struct ContractingController: RouteCollection {
         // Streamed: an act may carry a piece (proof of receipt, CME minutes, observations), sent
         // through the one upload path; its CSRF token is in the form's address.
         contracts.on(.POST, SiteURL.Route.contractAct.components, body: .stream, use: contractAct)
-        contracts.get(SiteURL.Route.document.components, use: document)
+        routes.grouped(AccessGuard(family: .evaluation, api: false)).get(SiteURL.Route.document.components, use: document)
         contracts.get(SiteURL.Route.contractPreview.components, use: preview)
     }
 

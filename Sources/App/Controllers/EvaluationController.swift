@@ -204,7 +204,7 @@ struct EvaluationController: RouteCollection {
             bars = totals.sorted { $0.key < $1.key }
         }
         let engine = EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now)
-        let paymentLines = try await engine.paymentLines(campaign, scope: assessments)
+        let paymentLines = principal.role == .expert ? [] : try await engine.paymentLines(campaign, scope: assessments)
         let payments = Dictionary(grouping: paymentLines, by: \.holder).sorted { $0.key < $1.key }.map { holder, lines in
             PaymentRow(holder: holder, name: lines[0].holderName,
                        amount: FrenchNumberFormat.euros(lines.reduce(Decimal(0)) { $0 + (Decimal(string: $1.amount, locale: Locale(identifier: "en_US_POSIX")) ?? 0) }),
@@ -246,8 +246,9 @@ struct EvaluationController: RouteCollection {
     }
 
     @Sendable func resultsCSV(req: Request) async throws -> Response {
-        let (_, service) = try await Self.context(req)
+        let (principal, service) = try await Self.context(req)
         let campaign = try await service.findCampaign(Self.id(req))
+        guard principal.role != .expert else { throw UserFacingError(.forbidden, "Les résultats et les montants ne sont pas ouverts aux experts.") }
         let engine = EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now)
         let run = try await engine.current(campaign)
         let holders = Set(try await service.assessments(of: campaign).map(\.holderFINESS))
@@ -256,8 +257,9 @@ struct EvaluationController: RouteCollection {
     }
 
     @Sendable func paymentsCSV(req: Request) async throws -> Response {
-        let (_, service) = try await Self.context(req)
+        let (principal, service) = try await Self.context(req)
         let campaign = try await service.findCampaign(Self.id(req))
+        guard principal.role != .expert else { throw UserFacingError(.forbidden, "Le fichier de paiement n'est pas ouvert aux experts.") }
         let lines = try await EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now)
             .paymentLines(campaign, scope: try await service.assessments(of: campaign))
         return EvaluationAPIController.csv(EvaluationResults.paymentRows(lines), name: "paiements-\(campaign.regionCode)-\(campaign.year).csv")

@@ -266,10 +266,10 @@ struct EvaluationService {
     /// Saves the draft (optimistic locking on `version`): declared values checked against the
     /// catalogue, comments, action plans. Only indicators still open to the establishment change.
     func saveDraft(_ assessmentID: UUID, version: Int?, indicators: [DraftIndicator]) async throws -> SelfAssessment {
+        let assessment = try await findAssessment(assessmentID)
         guard actor.role == .establishment else {
             throw UserFacingError(.forbidden, "Seul l'établissement saisit son auto-évaluation.")
         }
-        let assessment = try await findAssessment(assessmentID)
         guard let version else {
             throw UserFacingError(.unprocessableEntity, "« version » est obligatoire : la version du formulaire que vous avez lue (verrouillage optimiste).")
         }
@@ -364,8 +364,8 @@ struct EvaluationService {
 
     /// Attaches an evidence file (already in the store by its SHA-256) to an indicator.
     func addEvidence(_ assessmentID: UUID, indicator code: String, sha256: String, name: String?) async throws -> SelfAssessment {
-        guard actor.role == .establishment else { throw UserFacingError(.forbidden, "Seul l'établissement dépose ses pièces justificatives.") }
         let assessment = try await findAssessment(assessmentID)
+        guard actor.role == .establishment else { throw UserFacingError(.forbidden, "Seul l'établissement dépose ses pièces justificatives.") }
         guard assessment.contractIndicators.contains(where: { $0.code == code }) else {
             throw UserFacingError(.unprocessableEntity, "« indicateur » : « \(code.prefix(20)) » absent de ce contrat.")
         }
@@ -405,8 +405,9 @@ struct EvaluationService {
     /// sealed self-assessment report is produced; a later submission (after a send-back) is a
     /// new version of it.
     func submit(_ assessmentID: UUID) async throws -> SelfAssessment {
-        guard actor.role == .establishment else { throw UserFacingError(.forbidden, "Seul l'établissement soumet son auto-évaluation.") }
+        // Scope first (404 outside it), then the role (403).
         let assessment = try await findAssessment(assessmentID)
+        guard actor.role == .establishment else { throw UserFacingError(.forbidden, "Seul l'établissement soumet son auto-évaluation.") }
         let state = EvaluationProcedure.State(code: assessment.state) ?? .closed
         let reviews = try await reviews(assessment)
         let statuses = Self.statuses(assessment, reviews: reviews)
