@@ -54,6 +54,8 @@ public struct AnnualReport: Sendable {
         case "regional": "cible régionale"
         case "groupe": "cible régionale (groupe)"
         case "fir": "part FIR"
+        case "grille": "grille 2018 (score global)"
+        case "sanction": "sanction (D13)"
         default: code
         }
     }
@@ -169,7 +171,11 @@ public enum PaymentFile {
     public static let header = ["finess", "titulaire", "indicateur", "libelle", "financement", "montant", "decision", "date_decision", "sha256_decision", "statut"]
 
     static func funding(_ line: PaymentLine) -> String {
-        line.indicator == "FIR" ? "FIR (intéressement régional)" : "FIR (intéressement national)"
+        switch line.indicator {
+        case "FIR": "FIR (intéressement régional)"
+        case "SANCTION": "recouvrement par l'Assurance Maladie (sanction 2018)"
+        default: "FIR (intéressement national)"
+        }
     }
 
     public static func rows(_ lines: [PaymentLine]) -> [[String]] {

@@ -324,6 +324,72 @@ struct EvaluationAPITests {
         }
     }
 
+    @Test("2018 grid campaign: answers per criterion, score against the regional target, the D13 sanction, decision")
+    func gridCampaign() async throws {
+        try await withApp { app in
+            try await ContractingAPITests.setUp(app)
+            var client = ContractingAPITests.Client(app: app)
+            app.clock.set(Self.at("2019-03-01"))
+            let body = #"{"region": "32", "annee": 2018, "grille": "normandie-2018", "cible_regionale": "70", "titulaires": [{"finess": "590780193", "produits_am": "80000000.00", "secteurs": ["MCO", "SSR"], "score_precedent": "64"}]}"#
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr",
+                                      body.replacingOccurrences(of: "normandie-2018", with: "bretagne-2018"), expect: .unprocessableEntity)
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr",
+                                      body.replacingOccurrences(of: #""MCO", "SSR""#, with: #""BLOC""#), expect: .unprocessableEntity)
+            _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr",
+                                      body.replacingOccurrences(of: #""cible_regionale": "70", "#, with: ""), expect: .unprocessableEntity)
+            let campaign = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr", body, expect: .created)
+            #expect(campaign["type"] as? String == "grille_2018")
+            let campaignID = try #require(campaign["id"] as? String)
+            let id = try #require((campaign["autoevaluations"] as? [[String: Any]])?.first?["id"] as? String)
+            let form = try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr")
+            #expect(form["secteurs"] as? [String] == ["MCO", "SSR"])
+            // Every applicable criterion: R, except two PR, one NR and the quantitative ones NC.
+            let grid = try app.grid("normandie-2018")
+            let sectors: Set<GridSector> = [.mco, .ssr]
+            var answers: [String: String] = [:]
+            var qualitative = 0
+            for criterion in grid.criteria where criterion.maxPoints(for: sectors) != nil {
+                if criterion.isQuantitative { answers[criterion.id] = "NC"; continue }
+                answers[criterion.id] = qualitative < 2 ? "PR" : (qualitative == 2 ? "NR" : "R")
+                qualitative += 1
+            }
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: answers), as: UTF8.self)
+            let bad = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr",
+                                             #"{"version": 1, "grille": {"10-1-01": "OUI", "99-9": "R"}}"#, expect: .unprocessableEntity)
+            #expect((bad["erreur"] as? String)?.contains("10-1-01") == true && (bad["erreur"] as? String)?.contains("99-9") == true)
+            let partial = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr", #"{"version": 1, "grille": {"10-1-01": "R"}}"#)
+            let incomplete = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/soumission", as: "chu@lille.fr", expect: .unprocessableEntity)
+            #expect((incomplete["erreur"] as? String)?.contains("grille") == true)
+            _ = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr",
+                                      #"{"version": \#(partial["version"] as? Int ?? 0), "grille": \#(json)}"#)
+            let submitted = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/soumission", as: "chu@lille.fr")
+            #expect(submitted["etat"] as? String == "analyse" && (submitted["grille_soumise"] as? [String: String])?.count == answers.count)
+            // The results are CAQESCore's score and sanction on the same answers.
+            let expected = try GridScoring.score(grid: grid, sectors: sectors,
+                                                 answers: EvaluationService.gridAnswers(answers, grid: grid, sectors: sectors).answers)
+            let sanction = GridSanction.compute(globalPercentage: expected.percentage, target: 70, previousPercentage: 64,
+                                                insuranceProductsPreviousYear: 80_000_000, scale: grid.sanctionScale)
+            let results = try await client.json(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/resultats", as: "analyste@ars.fr")
+            let lines = try #require(results["lignes"] as? [[String: Any]])
+            let score = try #require(lines.first { $0["indicateur"] as? String == "GRILLE" })
+            #expect((score["valeur"] as? String)?.hasPrefix("\(expected.percentage)".replacingOccurrences(of: ".", with: ",")) == true)
+            #expect(score["atteint"] as? String == (expected.percentage >= 70 ? "oui" : "non"))
+            let due = try #require(lines.first { $0["indicateur"] as? String == "SANCTION" })
+            #expect(due["montant"] as? String == APIAmount.text(sanction.amount))
+            // A reviewer corrects one answer: the score follows, in a new results version.
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "analyste@ars.fr",
+                                      #"{"indicateur": "GRILLE", "decision": "corrigee", "valeur": {"10-1-01": "NR"}, "motif": "Politique non formalisée en 2018."}"#,
+                                      expect: .created)
+            let corrected = try await client.json(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/resultats", as: "analyste@ars.fr")
+            #expect(corrected["version"] as? Int == 2 && (corrected["differences"] as? [String])?.isEmpty == false)
+            app.clock.set(Self.at("2019-05-15"))
+            let decision = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_1"}"#, expect: .created)
+            let sha = try #require((decision["documents"] as? [[String: Any]])?.first?["sha256"] as? String)
+            let text = try Poppler.run("pdftotext", ["-layout", app.fileStore.path(for: sha), "-"])
+            #expect(text.contains("score global") && text.contains("2017-584") && text.contains("sanction"))
+        }
+    }
+
     @Test("Hostile input: bad ids, bodies and types are 4xx and write nothing")
     func hostile() async throws {
         try await withApp { app in

@@ -55,9 +55,13 @@ struct EvaluationAPIController: RouteCollection {
         var decision_1: String?; var decision_2: String?; var decision_finale: String?
     }
 
+    struct GridHolderBody: Decodable { var finess: String?; var produits_am: String?; var secteurs: [String]?; var score_precedent: String? }
+
     struct CampaignBody: Decodable {
         var region: String?; var annee: Int?; var enveloppe: String?; var partage: String?
         var montant_par_indicateur: String?; var calendrier: CalendarBody?
+        /// A 2018-grid campaign: the grid, the regional target in %, the establishments.
+        var grille: String?; var cible_regionale: String?; var titulaires: [GridHolderBody]?
     }
 
     static func calendar(_ body: CalendarBody?, year: Int) throws -> EvaluationCalendar? {
@@ -86,7 +90,28 @@ struct EvaluationAPIController: RouteCollection {
             region: region, year: year, envelope: try body.enveloppe.map { try APIAmount.parse($0, field: "enveloppe") } ?? 0,
             sharing: body.partage ?? "proportionnel",
             amountPerIndicator: try body.montant_par_indicateur.map { try APIAmount.parse($0, field: "montant_par_indicateur") },
-            calendar: try Self.calendar(body.calendrier, year: year))
+            calendar: try Self.calendar(body.calendrier, year: year),
+            grid: body.grille.map { String($0.prefix(60)) },
+            gridTarget: try body.cible_regionale.map { text in
+                guard let value = EvaluationService.number(text) else {
+                    throw UserFacingError(.unprocessableEntity, "« cible_regionale » : « \(text.prefix(20)) » n'est pas un pourcentage (ex. \"70\").")
+                }
+                return value
+            },
+            gridHolders: try (body.titulaires ?? []).prefix(5_001).enumerated().map { index, item in
+                guard let finess = item.finess, let products = item.produits_am else {
+                    throw UserFacingError(.unprocessableEntity, "« titulaires[\(index)] » : « finess » et « produits_am » sont obligatoires.")
+                }
+                var sectors: [GridSector] = []
+                for text in item.secteurs ?? [] {
+                    guard let sector = GridSector.parse(text) else {
+                        throw UserFacingError(.unprocessableEntity, "« titulaires[\(index)].secteurs » : « \(text.prefix(20)) » inconnu (MCO, HAD, Dialyse, SSR, PSY).")
+                    }
+                    sectors.append(sector)
+                }
+                return EvaluationService.GridHolder(finess: String(finess.prefix(20)), products: try APIAmount.parse(products, field: "titulaires[\(index)].produits_am"),
+                                                    sectors: sectors, previous: item.score_precedent.flatMap(EvaluationService.number))
+            })
         let campaign = try await service.createCampaign(new)
         let response = try await EvaluationCampaignDTO.make(campaign, service: service).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: SiteURL.Route.apiEvaluationCampaign.path(try campaign.requireID().uuidString.lowercased()))
@@ -235,14 +260,14 @@ struct EvaluationAPIController: RouteCollection {
         return try await AssessmentDTO.make(try await service.findAssessment(Self.id(req)), service: service)
     }
 
-    struct DraftBody: Decodable { var version: Int?; var indicateurs: [EvaluationService.DraftIndicator]? }
+    struct DraftBody: Decodable { var version: Int?; var indicateurs: [EvaluationService.DraftIndicator]?; var grille: [String: String]? }
 
     @Sendable func saveDraft(req: Request) async throws -> AssessmentDTO {
         let (_, service) = try await Self.context(req, address: true)
         let id = try Self.id(req)
         _ = try await service.findAssessment(id)
         let body = try Self.decode(DraftBody.self, req)
-        let saved = try await service.saveDraft(id, version: body.version, indicators: body.indicateurs ?? [])
+        let saved = try await service.saveDraft(id, version: body.version, indicators: body.indicateurs ?? [], grid: body.grille)
         return try await AssessmentDTO.make(saved, service: service)
     }
 
@@ -375,7 +400,7 @@ struct EvaluationCampaignSummaryDTO: Content {
 struct EvaluationCampaignDTO: Content {
     struct Phase: Content { var code: String; var libelle: String; var debut: String; var fin: String }
     struct Item: Content {
-        var id: UUID; var contrat: UUID; var titulaire: String; var nom: String; var etat: String
+        var id: UUID; var contrat: UUID?; var titulaire: String; var nom: String; var etat: String
         var echeance: String?; var attente_de: String; var soumissions: Int
     }
     var id: UUID
@@ -469,7 +494,7 @@ struct AssessmentDTO: Content {
     }
     var id: UUID
     var campagne: UUID
-    var contrat: UUID
+    var contrat: UUID?
     var titulaire: String
     var nom: String
     var etat: String
@@ -477,6 +502,11 @@ struct AssessmentDTO: Content {
     var version: Int
     var soumissions: Int
     var indicateurs: [Indicator]
+    /// 2018 grid: sectors, last year's %, the draft's answers and those submitted.
+    var secteurs: [String]?
+    var score_precedent: String?
+    var grille: [String: String]?
+    var grille_soumise: [String: String]?
     var decisions: [DecisionDTO]
     var documents: [DocumentRefDTO]
     var decision_possible: String?
@@ -514,7 +544,10 @@ struct AssessmentDTO: Content {
         let procedure = try EvaluationDecisions.fold(try await decisions.events(a))
         return AssessmentDTO(
             id: try a.requireID(), campagne: a.campaignID, contrat: a.contractID, titulaire: a.holderFINESS, nom: a.holderName,
-            etat: a.state, echeance: a.deadline, version: a.version, soumissions: a.submissions, indicateurs: indicators, decisions: decisionDTOs,
+            etat: a.state, echeance: a.deadline, version: a.version, soumissions: a.submissions, indicateurs: indicators,
+            secteurs: a.sectors.flatMap { try? JSONText.decode([String].self, from: $0) }, score_precedent: a.previousScore,
+            grille: a.sectors == nil ? nil : (draft.grille ?? [:]), grille_soumise: a.sectors == nil ? nil : submitted?.grille,
+            decisions: decisionDTOs,
             documents: documents.filter { $0.type != "preuve" && $0.decisionID == nil }.map { DocumentRefDTO(type: $0.type, version: $0.version, sha256: $0.sha256) },
             decision_possible: service.actor.role == .arsDirector ? DecisionStep.next(for: procedure)?.rawValue : nil)
     }

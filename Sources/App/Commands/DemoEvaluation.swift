@@ -147,6 +147,7 @@ enum DemoEvaluation {
                 .init(code: "N1", valeurs: nil, commentaire: "Dépenses en hausse : nouveaux patients suivis en ambulatoire.", plan_action: nil),
             ])
         }
+        try await seedGrid(app: app, analyst: analyst, director: director, lille: lille, valenciennes: valenciennes, maubeuge: maubeuge)
         clock.useRealTime()
         _ = try await JobRunner.runDue(app: app)
         let lines = try await EvaluationService(db: app.db, app: app, actor: analyst, now: Date()).assessments(of: campaign).map {
@@ -154,5 +155,60 @@ enum DemoEvaluation {
         }
         console.print("Campagne d'évaluation 2023 (HDF) :")
         for line in lines.sorted() { console.print("  \(line)") }
+    }
+
+    /// A 2018-grid campaign on Normandie's grid with Hauts-de-France holders (« Normandie-like »):
+    /// activity 2018, regional target 70 %, evaluated in 2019. CHU de Lille meets it; CH de
+    /// Valenciennes misses it (a sanction on its AM products of 2018 is due, first decision
+    /// taken); CH de Maubeuge's grid is a draft.
+    static func seedGrid(app: Application, analyst: ContractingActor, director: ContractingActor, lille: ContractingActor,
+                         valenciennes: ContractingActor, maubeuge: ContractingActor) async throws {
+        let clock = app.clock
+        func at(_ iso: String) -> Date { (try! LocalDate(iso)).instant(hour: 10, minute: 0, second: 0, timeZone: LegalClock.paris) }
+        clock.set(at("2019-03-01"))
+        let calendar = try EvaluationCalendar(entryStart: try LocalDate("2019-03-01"), entryEnd: try LocalDate("2019-03-31"),
+                                              analysisEnd: try LocalDate("2019-04-30"), firstDecision: try LocalDate("2019-05-15"),
+                                              secondDecision: try LocalDate("2019-06-20"), finalDecisionBy: try LocalDate("2019-07-31"))
+        let campaign = try await EvaluationService(db: app.db, app: app, actor: analyst, now: clock.now()).createCampaign(.init(
+            region: "32", year: 2018, calendar: calendar, grid: "normandie-2018", gridTarget: 70, gridHolders: [
+                .init(finess: "590780193", products: 812_345_678.90, sectors: [.mco, .ssr], previous: nil),
+                .init(finess: "590782215", products: 80_000_000, sectors: [.mco, .ssr], previous: 64),
+                .init(finess: "590781803", products: 45_000_000, sectors: [.mco], previous: nil),
+            ]))
+        let grid = try app.grid("normandie-2018")
+        let assessments = try await EvaluationService(db: app.db, app: app, actor: analyst, now: clock.now()).assessments(of: campaign)
+        /// Every applicable criterion answered: `pattern` cycles over the qualitative ones; the
+        /// quantitative ones whose thresholds the COPIL has not fixed are NC.
+        func answers(_ assessment: SelfAssessment, pattern: [String]) -> [String: String] {
+            var result: [String: String] = [:], index = 0
+            for criterion in grid.criteria where criterion.maxPoints(for: EvaluationService.sectors(assessment)) != nil {
+                switch criterion.measure {
+                case .quantitative(nil): result[criterion.id] = "NC"
+                case .quantitative: result[criterion.id] = pattern.first == "R" ? "55" : "30"
+                default:
+                    result[criterion.id] = pattern[index % pattern.count]
+                    index += 1
+                }
+            }
+            return result
+        }
+        for (finess, actor, pattern, submit) in [("590780193", lille, ["R", "R", "R", "PR"], true),
+                                                 ("590782215", valenciennes, ["R", "PR", "NR", "R"], true),
+                                                 ("590781803", maubeuge, ["R", "PR"], false)] {
+            guard let form = assessments.first(where: { $0.holderFINESS == finess }), let id = form.id else { continue }
+            clock.set(at("2019-03-20"))
+            _ = try await EvaluationService(db: app.db, app: app, actor: actor, now: clock.now())
+                .saveDraft(id, version: form.version, indicators: [], grid: answers(form, pattern: pattern))
+            guard submit else { continue }
+            clock.set(at("2019-03-28"))
+            _ = try await EvaluationService(db: app.db, app: app, actor: actor, now: clock.now()).submit(id)
+            clock.set(at("2019-04-10"))
+            _ = try await EvaluationService(db: app.db, app: app, actor: analyst, now: clock.now())
+                .review(id, .init(indicator: "GRILLE", decision: "acceptee", values: [:], reason: "Grille vérifiée en visite."))
+            if finess == "590782215" {
+                clock.set(at("2019-05-15"))
+                _ = try await EvaluationDecisions(db: app.db, app: app, actor: director, now: clock.now()).issue(id, step: DecisionStep.first.rawValue)
+            }
+        }
     }
 }

@@ -319,8 +319,15 @@ struct EvaluationController: RouteCollection {
         let acts: [ActView]; let actHref: String
     }
     struct EventView: Encodable { let date: String; let what: String; let who: String; let text: String; let document: String; let documentHref: String }
+    struct GridRow: Encodable {
+        let id: String; let name: String; let label: String; let chapter: String; let points: String; let quantitative: Bool
+        let value: String; let submitted: String; let changed: Bool; let options: [Option]
+    }
     struct AssessmentPage: Encodable {
         let layout: LayoutContext
+        let gridRows: [GridRow]
+        let gridEditable: Bool
+        let gridSummary: String
         let title: String
         let holder: String
         let state: String
@@ -410,6 +417,29 @@ struct EvaluationController: RouteCollection {
                                      pieceLabel: act == .receipt && principal.role != .establishment ? "Preuve de l'accusé de réception (courriel)" : (act == .observations ? "Pièce jointe (facultative)" : ""))
                          }, actHref: Self.withCSRF(SiteURL.Route.decisionAct.path(d.id.uuidString.lowercased()), req))
         }
+        // The 2018 grid: one row per criterion of the establishment's sectors.
+        var gridRows: [GridRow] = []
+        var gridSummary = ""
+        let statuses = EvaluationService.statuses(assessment, reviews: try await service.reviews(assessment))
+        let gridEditable = principal.role == .establishment && EvaluationService.editable("GRILLE", in: assessment, statuses: statuses)
+        if let grid = try await service.grid(of: assessment) {
+            let sectors = EvaluationService.sectors(assessment)
+            for chapter in grid.chapters {
+                for criterion in chapter.criteria {
+                    guard let points = criterion.maxPoints(for: sectors) else { continue }
+                    let value = dto.grille?[criterion.id] ?? "", submitted = dto.grille_soumise?[criterion.id] ?? ""
+                    let choices = criterion.isQuantitative ? ["NC"] : ["R", "PR", "NR", "NC"]
+                    gridRows.append(GridRow(id: criterion.id, name: "grille__\(criterion.id)", label: criterion.label, chapter: chapter.id,
+                                            points: FrenchNumberFormat.decimal(points), quantitative: criterion.isQuantitative, value: value,
+                                            submitted: submitted, changed: dto.grille_soumise != nil && submitted != value,
+                                            options: choices.map { Option(value: $0, label: $0, selected: $0 == value) }))
+                }
+            }
+            let lines = try await EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now)
+                .gridLines(of: campaign, assessments: [assessment], draft: principal.role == .establishment)
+            gridSummary = lines.map { line in line.kind == "grille" ? "score \(line.value.isEmpty ? "—" : line.value) (objectif \(line.target)) : \(line.explanation)"
+                                                              : "sanction : \(FrenchNumberFormat.euros(line.amount)) — \(line.explanation)" }.joined(separator: " ; ")
+        }
         let state = EvaluationProcedure.State(code: assessment.state) ?? .closed
         let canSubmit = principal.role == .establishment
             && (state == .open || state == .selfAssessment || (state == .analysis && dto.indicateurs.contains { $0.statut == IndicatorStatus.sentBack.rawValue }))
@@ -419,10 +449,11 @@ struct EvaluationController: RouteCollection {
                                   breadcrumbs: [("Évaluation", .evaluation),
                                                 ("Campagne \(campaign.year)", .evaluationCampaign(campaign.id ?? UUID())),
                                                 (assessment.holderName, nil)]),
+            gridRows: gridRows, gridEditable: gridEditable, gridSummary: gridSummary,
             title: "Auto-évaluation \(campaign.year) — \(assessment.holderName)", holder: assessment.holderFINESS,
             state: Self.stateLabel(assessment.state), deadline: Self.date(assessment.deadline), version: assessment.version,
             submissions: assessment.submissions, indicators: indicators, isEstablishment: principal.role == .establishment,
-            anyEditable: principal.role == .establishment && indicators.contains(where: \.editable), canSubmit: canSubmit,
+            anyEditable: principal.role == .establishment && indicators.contains(where: \.editable) && gridRows.isEmpty, canSubmit: canSubmit,
             saveHref: SiteURL.Route.assessment.path(id), submitHref: SiteURL.Route.assessmentSubmit.path(id),
             evidenceHref: Self.withCSRF(SiteURL.Route.assessmentEvidence.path(id), req),
             reviewHref: SiteURL.Route.assessmentReview.path(id),
@@ -499,8 +530,14 @@ struct EvaluationController: RouteCollection {
             }
             items.append(.init(code: code, valeurs: values, commentaire: fields["commentaire__\(code)"], plan_action: plan))
         }
+        var grid: [String: String]?
+        if EvaluationService.sectors(assessment).isEmpty == false {
+            grid = [:]
+            for (key, value) in fields where key.hasPrefix("grille__") { grid?[String(key.dropFirst("grille__".count))] = value }
+            items = []
+        }
         do {
-            _ = try await service.saveDraft(id, version: Int(fields["version"] ?? ""), indicators: items)
+            _ = try await service.saveDraft(id, version: Int(fields["version"] ?? ""), indicators: items, grid: grid)
             req.webSession?.setFlash("Brouillon enregistré.")
             return req.redirect(to: SiteURL.Route.assessment.path(id.uuidString.lowercased()))
         } catch let error as UserFacingError where error.status.code < 500 && error.status != .notFound {

@@ -10,10 +10,11 @@ final class EvaluationCampaign: Model, @unchecked Sendable {
     @Field(key: "region_code") var regionCode: String
     /// The year evaluated (N), evaluated during N+1.
     @Field(key: "year") var year: Int
-    /// `caqes` (2022+ contracts).
+    /// `caqes` (2022+ contracts) or `grille_2018` (the 2018 grid, D13).
     @Field(key: "kind") var kind: String
     /// Catalogue ids the contracts use, JSON array.
     @Field(key: "catalogues") var catalogues: String
+    /// The 2018 grid (`Resources/Grids/<id>.yaml`) and the year's regional target, in %.
     @OptionalField(key: "grid_id") var gridID: String?
     @OptionalField(key: "grid_target") var gridTarget: String?
     /// JSON of `EvaluationCalendar`.
@@ -33,6 +34,7 @@ final class EvaluationCampaign: Model, @unchecked Sendable {
     init() {}
 
     var catalogueIDs: [String] { (try? JSONText.decode([String].self, from: catalogues)) ?? [] }
+    var isGrid: Bool { kind == "grille_2018" }
 }
 
 /// One contract's self-assessment for the campaign's year, with its decisions' procedure. State
@@ -43,7 +45,8 @@ final class SelfAssessment: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Field(key: "campaign_id") var campaignID: UUID
-    @Field(key: "contract_id") var contractID: UUID
+    /// The contract evaluated; none on the 2018 grid, whose volet obligatoire bound every establishment.
+    @OptionalField(key: "contract_id") var contractID: UUID?
     @Field(key: "holder_finess") var holderFINESS: String
     @Field(key: "holder_name") var holderName: String
     @Field(key: "legal_entity_finess") var legalEntityFINESS: String
@@ -53,6 +56,9 @@ final class SelfAssessment: Model, @unchecked Sendable {
     @Field(key: "am_products") var amProducts: String
     /// JSON array of `ContractIndicator`: the contract's indicators that apply in the year.
     @Field(key: "indicators") var indicators: String
+    /// 2018 grid: the establishment's sectors (JSON array of `GridSector`) and last year's global %.
+    @OptionalField(key: "sectors") var sectors: String?
+    @OptionalField(key: "previous_score") var previousScore: String?
     /// Projection of the fold: `EvaluationProcedure.State.code`.
     @Field(key: "state") var state: String
     @OptionalField(key: "deadline") var deadline: String?
@@ -73,6 +79,8 @@ final class SelfAssessment: Model, @unchecked Sendable {
 /// What an establishment writes in its self-assessment (API names, D29).
 struct AssessmentContent: Codable, Sendable, Equatable {
     var indicateurs: [String: AssessmentEntry] = [:]
+    /// 2018 grid: criterion → `R`, `PR`, `NR`, `NC`, or a rate in % for a quantitative criterion.
+    var grille: [String: String]? = nil
 }
 
 struct AssessmentEntry: Codable, Sendable, Equatable {

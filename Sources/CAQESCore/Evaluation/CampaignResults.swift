@@ -178,3 +178,58 @@ public enum CampaignResults {
         }.map(\.element)
     }
 }
+
+/// One establishment of a 2018-grid campaign: its sectors, its answers (nil until submitted),
+/// last year's global % (for the waiver) and its AM products of year N-1 (the sanction's base).
+public struct GridCampaignHolder: Sendable, Hashable {
+    public let subject: String
+    public let name: String
+    public let sectors: Set<GridSector>
+    public let answers: [String: GridAnswer]?
+    public let previousPercentage: Decimal?
+    public let insuranceProducts: Decimal
+
+    public init(subject: String, name: String, sectors: Set<GridSector>, answers: [String: GridAnswer]?,
+                previousPercentage: Decimal?, insuranceProducts: Decimal) {
+        self.subject = subject
+        self.name = name
+        self.sectors = sectors
+        self.answers = answers
+        self.previousPercentage = previousPercentage
+        self.insuranceProducts = insuranceProducts
+    }
+}
+
+extension CampaignResults {
+    /// A 2018-grid campaign (D13): per establishment, the global % against the regional target,
+    /// then the sanction on the AM products of N-1 where it is due (or why it is not).
+    public static func grid(_ grid: Grid, target: Decimal, holders: [GridCampaignHolder]) -> [CampaignResultLine] {
+        let f = GridDecimal.french
+        var lines: [CampaignResultLine] = []
+        for holder in holders {
+            guard let answers = holder.answers else {
+                lines.append(CampaignResultLine(holder: holder.subject, holderName: holder.name, indicator: "GRILLE", label: grid.title,
+                                                kind: "grille", value: "", target: "≥ \(f(target)) %", savings: nil, rate: nil, amount: 0,
+                                                achieved: "non évaluable", explanation: "grille non soumise"))
+                continue
+            }
+            let score: GridScore
+            do { score = try GridScoring.score(grid: grid, sectors: holder.sectors, answers: answers) } catch {
+                lines.append(CampaignResultLine(holder: holder.subject, holderName: holder.name, indicator: "GRILLE", label: grid.title,
+                                                kind: "grille", value: "", target: "≥ \(f(target)) %", savings: nil, rate: nil, amount: 0,
+                                                achieved: "non évaluable", explanation: error.description))
+                continue
+            }
+            lines.append(CampaignResultLine(holder: holder.subject, holderName: holder.name, indicator: "GRILLE", label: grid.title,
+                                            kind: "grille", value: "\(f(score.percentage)) %", target: "≥ \(f(target)) %", savings: nil, rate: nil,
+                                            amount: 0, achieved: score.percentage >= target ? "oui" : "non", explanation: score.summary))
+            let sanction = GridSanction.compute(globalPercentage: score.percentage, target: target, previousPercentage: holder.previousPercentage,
+                                                insuranceProductsPreviousYear: holder.insuranceProducts, scale: grid.sanctionScale)
+            lines.append(CampaignResultLine(holder: holder.subject, holderName: holder.name, indicator: "SANCTION",
+                                            label: "Sanction pour objectif régional non atteint (D13)", kind: "sanction",
+                                            value: sanction.outcome == .due ? "\(f(sanction.ratePercent)) %" : "", target: "", savings: nil,
+                                            rate: nil, amount: sanction.amount, achieved: "", explanation: sanction.explanation))
+        }
+        return lines
+    }
+}

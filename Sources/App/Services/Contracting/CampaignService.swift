@@ -278,3 +278,18 @@ extension Application {
         return try CatalogueStore.registry(directory: directory.resourcesDirectory + "Catalogues/")
     }
 }
+
+extension Application {
+    /// A 2018 grid of `Resources/Grids/` by its id (`normandie-2018`); the error names the known ones.
+    func grid(_ id: String) throws -> Grid {
+        let directory = self.directory.resourcesDirectory + "Grids/"
+        let known = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".yaml") }
+            .map { String($0.dropLast(5)) }.sorted()
+        guard known.contains(id), let text = FileManager.default.contents(atPath: directory + id + ".yaml").map({ String(decoding: $0, as: UTF8.self) }) else {
+            throw UserFacingError(.unprocessableEntity, "« grille » : grille « \(id.prefix(40)) » inconnue (disponibles : \(known.joined(separator: ", "))).")
+        }
+        do { return try GridLoader.load(yaml: text, file: id + ".yaml") } catch {
+            throw UserFacingError(.unprocessableEntity, "Grille « \(id) » invalide : \(error.description)")
+        }
+    }
+}

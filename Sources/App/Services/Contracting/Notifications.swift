@@ -120,7 +120,7 @@ enum Notifications {
         return "Actions possibles pour vous : \(names.joined(separator: ", "))."
     }
 
-    static func add(_ recipient: Recipient, subject: String, body: String, contract: UUID, kind: String, sendAfter: Date,
+    static func add(_ recipient: Recipient, subject: String, body: String, contract: UUID?, kind: String, sendAfter: Date,
                             expect: (String, String)?, at now: Date, on db: any Database) async throws {
         let message = OutboxMessage()
         message.id = UUID()

@@ -183,13 +183,11 @@ struct EvaluationDecisions {
         guard unanswered.isEmpty else {
             throw UserFacingError(.conflict, "\(unanswered.count) observation(s) sans réponse de l'ARS : la décision doit répondre à chacune (D21). Enregistrez d'abord l'acte « reponse ».")
         }
-        guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: db) else { throw UserFacingError.notFound() }
-        let results = EvaluationResults(db: db, app: app, actor: actor, now: now)
-        let run = try await results.current(campaign)
         // The FIR share depends on every holder's results (D12): the first decision states the
         // national incentive and the targets met; the share comes with the second, once every
         // self-assessment of the campaign has had its first decision.
-        if step != .first {
+        guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: db) else { throw UserFacingError.notFound() }
+        if step != .first, !campaign.isGrid {
             let pending = try await SelfAssessment.query(on: db).filter(\.$campaignID == assessment.campaignID)
                 .filter(\.$state ~~ [EvaluationProcedure.State.open.code, EvaluationProcedure.State.selfAssessment.code, EvaluationProcedure.State.analysis.code])
                 .all()
@@ -197,6 +195,8 @@ struct EvaluationDecisions {
                 throw UserFacingError(.conflict, "La part de l'enveloppe FIR dépend des résultats de tous les établissements : \(pending.count) auto-évaluation(s) de la campagne attendent encore leur première décision (\(pending.prefix(5).map(\.holderName).joined(separator: ", "))).")
             }
         }
+        let results = EvaluationResults(db: db, app: app, actor: actor, now: now)
+        let run = try await results.current(campaign)
         let lines = try await results.lines(campaign, version: run.version)
             .filter { $0.holderFINESS == assessment.holderFINESS && (step != .first || $0.kind != "fir") }
         let total = lines.reduce(Decimal(0)) { $0 + (Decimal(string: $1.amount, locale: Locale(identifier: "en_US_POSIX")) ?? 0) }

@@ -56,7 +56,16 @@ struct EvaluationDocumentBuilder {
             .keyValues(parties + [KeyValue("Résultats", "version \(resultVersion) du calcul de la campagne")]),
             .heading("Base légale", level: 2),
         ]
-        blocks += step.legalBasis.map { .text($0) }
+        let isGrid = lines.contains { $0.kind == "grille" }
+        if isGrid {
+            blocks += [
+                .text("Article L162-30-2 du code de la sécurité sociale, dans sa rédaction issue de l'article 81 de la loi de financement de la sécurité sociale pour 2016, et articles D162-9 à D162-16 (décret n° 2017-584 du 20 avril 2017) : contrat d'amélioration de la qualité et de l'efficience des soins, volet obligatoire."),
+                .text("Arrêté du 27 avril 2017 relatif au contrat type ; grille régionale d'évaluation et objectif régional fixés par le comité de pilotage. Sanction : écart à l'objectif régional, au plus 1 % des produits reçus des régimes obligatoires d'assurance maladie au titre du dernier exercice clos (D13)."),
+            ]
+            blocks += step.legalBasis.suffix(1).map { .text($0) }
+        } else {
+            blocks += step.legalBasis.map { .text($0) }
+        }
         blocks.append(.heading("Faits retenus", level: 2))
         var facts: [TableRow] = []
         for record in events {
@@ -101,7 +110,16 @@ struct EvaluationDocumentBuilder {
         case .second: "Le montant de l'intéressement est fixé à \(FrenchNumberFormat.euros(total)), après avis de l'organisme local d'assurance maladie et examen des observations."
         case .final: "Le montant définitif de l'intéressement est arrêté à \(FrenchNumberFormat.euros(total)). Il sera versé au titre du fonds d'intervention régional."
         }
-        blocks.append(.text(decided))
+        if isGrid {
+            let score = lines.first { $0.kind == "grille" }
+            let sanction = lines.first { $0.kind == "sanction" }
+            blocks.append(.text("Le score global de l'établissement sur la grille est de \(score?.value ?? "—") pour un objectif régional \(score?.target ?? "")."
+                                + (sanction.map { " " + $0.explanation.prefix(1).uppercased() + $0.explanation.dropFirst() + "." } ?? "")
+                                + (step == .final ? " La sanction arrêtée est de \(FrenchNumberFormat.euros(total)) ; l'organisme local d'assurance maladie en assure le recouvrement."
+                                                  : " La sanction envisagée est de \(FrenchNumberFormat.euros(total)).")))
+        } else {
+            blocks.append(.text(decided))
+        }
         blocks.append(.signatures([Signatory(name: "Le directeur général", role: "Pour l'agence régionale de santé", organization: "ARS, région \(assessment.regionCode)")]))
         return DocumentContent(title: "Décision CAQES \(year) — \(assessment.holderName) — \(step.description)",
                                reference: "CAQES-EVAL \(assessment.regionCode)-\(assessment.holderFINESS)-\(year) \(step.rawValue)",

@@ -93,13 +93,14 @@ struct EvaluationResults {
     /// Every line for these self-assessments, with `overlay` laid over the stored measures: the
     /// measure sets are read here, the computation is CAQESCore's (`CampaignResults`).
     func lines(of campaign: EvaluationCampaign, assessments: [SelfAssessment], overlay: [SubjectValue], shareEnvelope: Bool) async throws -> [Line] {
+        if campaign.isGrid { return try await gridLines(of: campaign, assessments: assessments, draft: !shareEnvelope) }
         let registry = try app.catalogues()
-        let contractIDs = assessments.map(\.contractID)
+        let contractIDs = assessments.compactMap(\.contractID)
         let starts = Dictionary(try await Contract.query(on: db).filter(\.$id ~~ contractIDs).all().compactMap { c in c.id.map { ($0, c.startsOn) } },
                                 uniquingKeysWith: { a, _ in a })
         let holders = assessments.map { assessment in
             CampaignHolder(subject: assessment.holderFINESS, name: assessment.holderName,
-                           contractStartYear: starts[assessment.contractID].flatMap { try? LocalDate($0) }?.year,
+                           contractStartYear: assessment.contractID.flatMap { starts[$0] }.flatMap { try? LocalDate($0) }?.year,
                            indicators: assessment.contractIndicators.map {
                                CampaignHolder.Indicator(code: $0.code, catalogue: $0.catalogue, regional: $0.regional,
                                                         rate: $0.taux.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) })
@@ -121,6 +122,31 @@ struct EvaluationResults {
         } catch {
             throw UserFacingError(.unprocessableEntity, "Calcul des résultats impossible : \(error.description).")
         }
+    }
+
+    /// A 2018-grid campaign: each submitted grid (or the draft, for the simulation) with the
+    /// reviewers' corrections laid over it, scored and sanctioned by CAQESCore.
+    func gridLines(of campaign: EvaluationCampaign, assessments: [SelfAssessment], draft: Bool) async throws -> [Line] {
+        guard let id = campaign.gridID else { return [] }
+        let grid = try app.grid(id)
+        let target = Decimal(string: campaign.gridTarget ?? "", locale: Locale(identifier: "en_US_POSIX")) ?? 0
+        let ids = assessments.compactMap(\.id)
+        let reviews = ids.isEmpty ? [] : try await AssessmentReview.query(on: db).filter(\.$assessmentID ~~ ids).sort(\.$createdAt).all()
+        let holders = assessments.map { assessment -> GridCampaignHolder in
+            let text = draft ? assessment.content : (assessment.submissions > 0 ? assessment.submittedContent : nil)
+            var answers: [String: GridAnswer]?
+            if let text, var texts = (try? JSONText.decode(AssessmentContent.self, from: text))?.grille {
+                for review in reviews where review.assessmentID == assessment.id && review.decision == ReviewDecision.corrected.rawValue {
+                    let corrected = review.value.flatMap { try? JSONText.decode([String: String].self, from: $0) } ?? [:]
+                    for item in corrected { texts[item.key] = item.value }
+                }
+                answers = EvaluationService.gridAnswers(texts, grid: grid, sectors: EvaluationService.sectors(assessment)).answers
+            }
+            return GridCampaignHolder(subject: assessment.holderFINESS, name: assessment.holderName, sectors: EvaluationService.sectors(assessment),
+                                      answers: answers, previousPercentage: assessment.previousScore.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) },
+                                      insuranceProducts: Decimal(string: assessment.amProducts, locale: Locale(identifier: "en_US_POSIX")) ?? 0)
+        }
+        return CampaignResults.grid(grid, target: target, holders: holders)
     }
 
     static func fingerprint(_ lines: [Line], inputs: Inputs) throws -> String {
@@ -241,7 +267,7 @@ struct EvaluationResults {
             guard let assessment = byID[decision.assessmentID], let decisionID = decision.id else { continue }
             let document = try await EvaluationDocument.query(on: db).filter(\.$decisionID == decisionID).filter(\.$type == decision.step).first()
             let lines = try await lines(campaign, version: decision.resultVersion).filter {
-                $0.holderFINESS == assessment.holderFINESS && ($0.kind == "national" || $0.kind == "fir") && $0.amount != "0.00"
+                $0.holderFINESS == assessment.holderFINESS && ($0.kind == "national" || $0.kind == "fir" || $0.kind == "sanction") && $0.amount != "0.00"
             }
             for line in lines {
                 result.append(PaymentLine(holder: line.holderFINESS, holderName: line.holderName, indicator: line.indicator, label: line.label,

@@ -99,6 +99,17 @@ struct EvaluationService {
         var sharing: String = "proportionnel"
         var amountPerIndicator: Decimal? = nil
         var calendar: EvaluationCalendar? = nil
+        /// A 2018-grid campaign: the grid, the year's regional target in %, and the establishments.
+        var grid: String? = nil
+        var gridTarget: Decimal? = nil
+        var gridHolders: [GridHolder] = []
+    }
+
+    struct GridHolder: Sendable {
+        var finess: String
+        var products: Decimal
+        var sectors: [GridSector]
+        var previous: Decimal?
     }
 
     /// Opens the campaign of a region and year with one self-assessment per contract in force
@@ -120,6 +131,7 @@ struct EvaluationService {
         if new.sharing == "montant_fixe", new.amountPerIndicator == nil {
             throw UserFacingError(.unprocessableEntity, "« montant_par_indicateur » est obligatoire avec le partage « montant_fixe » (D12).")
         }
+        if let grid = new.grid { return try await createGridCampaign(new, region: region, gridID: grid) }
         let yearStart = try LocalDate(year: new.year, month: 1, day: 1), yearEnd = try LocalDate(year: new.year, month: 12, day: 31)
         let candidates = try await Contract.query(on: db).filter(\.$regionCode == region)
             .filter(\.$state ~~ [ContractProcedure.State.signed.code, ContractProcedure.State.inForce.code]).all()
@@ -190,6 +202,122 @@ struct EvaluationService {
                                       details: "région \(region), année \(new.year), \(chosenContracts.count) contrat(s), enveloppe FIR \(FrenchNumberFormat.euros(new.envelope))", at: now)
         }
         return campaign
+    }
+
+    /// A campaign on the 2018 grid (D13): every listed establishment answers the grid's criteria
+    /// for its sectors; the score is compared with the year's regional target, and a sanction on
+    /// its AM products of N-1 is due when it misses it without improving enough.
+    private func createGridCampaign(_ new: NewCampaign, region: String, gridID: String) async throws -> EvaluationCampaign {
+        let grid = try app.grid(gridID)
+        guard let target = new.gridTarget, target > 0, target <= 100 else {
+            throw UserFacingError(.unprocessableEntity, "« cible_regionale » : la cible régionale de l'année, en %, est obligatoire avec une grille (ex. \"70\").")
+        }
+        guard !new.gridHolders.isEmpty, new.gridHolders.count <= 5_000 else {
+            throw UserFacingError(.unprocessableEntity, "« titulaires » : la liste des établissements évalués sur la grille est obligatoire (5 000 au plus).")
+        }
+        var problems: [String] = []
+        var holders: [(GridHolder, EstablishmentRepository.Holder)] = []
+        let repository = EstablishmentRepository(db: db, scope: .all)
+        for (index, item) in new.gridHolders.enumerated() {
+            let place = "titulaires[\(index)]"
+            guard let holder = try await repository.holder(item.finess) else { problems.append("\(place) : \(item.finess.prefix(20)) absent du registre"); continue }
+            guard holder.region == region else { problems.append("\(place) : \(item.finess) n'est pas dans la région \(region)"); continue }
+            if item.sectors.isEmpty { problems.append("\(place) : « secteurs » obligatoires (MCO, HAD, Dialyse, SSR, PSY)") }
+            if let previous = item.previous, previous < 0 || previous > 100 { problems.append("\(place) : « score_precedent » entre 0 et 100") }
+            if holders.contains(where: { $0.1.finess == holder.finess }) { problems.append("\(place) : \(holder.finess) en double") }
+            holders.append((item, holder))
+        }
+        guard problems.isEmpty else { throw UserFacingError(.unprocessableEntity, "Campagne refusée, rien n'est enregistré : " + problems.prefix(20).joined(separator: " ; ") + ".") }
+        let calendar = new.calendar ?? EvaluationCalendar.standard(year: new.year)
+        let campaign = EvaluationCampaign()
+        campaign.id = UUID()
+        campaign.regionCode = region
+        campaign.year = new.year
+        campaign.kind = "grille_2018"
+        campaign.catalogues = "[]"
+        campaign.gridID = grid.id
+        campaign.gridTarget = "\(target)"
+        campaign.calendar = try JSONText.encode(calendar)
+        campaign.envelope = "0.00"
+        campaign.sharing = "proportionnel"
+        campaign.createdByID = actor.userID
+        campaign.createdBy = actor.label
+        campaign.createdAt = now
+        campaign.version = 1
+        let unit = try JSONText.encode([ContractIndicator(code: "GRILLE", libelle: grid.title, catalogue: grid.id, regional: false, taux: nil,
+                                                          cibles: [String(new.year): "≥ \(FrenchNumberFormat.decimal(target)) %"], origine: "grille")])
+        let chosen = holders
+        try await db.transaction { db in
+            if try await EvaluationCampaign.query(on: db).filter(\.$regionCode == region).filter(\.$year == new.year)
+                .filter(\.$kind == "grille_2018").first() != nil {
+                throw UserFacingError(.conflict, "Une campagne \(new.year) sur la grille 2018 existe déjà pour la région \(region).")
+            }
+            try await campaign.create(on: db)
+            for (item, holder) in chosen.sorted(by: { $0.1.name < $1.1.name }) {
+                let assessment = SelfAssessment()
+                assessment.id = UUID()
+                assessment.campaignID = try campaign.requireID()
+                assessment.contractID = nil
+                assessment.holderFINESS = holder.finess
+                assessment.holderName = holder.name
+                assessment.legalEntityFINESS = holder.legalEntity
+                assessment.regionCode = region
+                assessment.departmentCode = holder.department
+                assessment.amProducts = APIAmount.text(item.products)
+                assessment.indicators = unit
+                assessment.sectors = try JSONText.encode(item.sectors.map(\.rawValue))
+                assessment.previousScore = item.previous.map { "\($0)" }
+                assessment.state = EvaluationProcedure.State.open.code
+                assessment.deadline = calendar.entryEnd.iso
+                assessment.content = try JSONText.encode(AssessmentContent())
+                assessment.submissions = 0
+                assessment.createdAt = now
+                assessment.updatedAt = now
+                assessment.version = 1
+                try await assessment.create(on: db)
+                try await EvaluationNotifications.opened(assessment, campaign: campaign, calendar: calendar,
+                                                         siteURL: app.caqesSettings.publicURL, at: now, on: db)
+            }
+            try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.campagne", target: "campagne d'évaluation \(try campaign.requireID().uuidString.lowercased())",
+                                      details: "région \(region), année \(new.year), grille \(grid.id), cible \(target) %, \(chosen.count) établissement(s)", at: now)
+        }
+        return campaign
+    }
+
+    /// The 2018 grid of the assessment's campaign, nil for a 2022+ campaign.
+    func grid(of assessment: SelfAssessment) async throws -> Grid? {
+        guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: db), campaign.isGrid, let id = campaign.gridID else { return nil }
+        return try app.grid(id)
+    }
+
+    /// The sectors of a grid self-assessment.
+    static func sectors(_ assessment: SelfAssessment) -> Set<GridSector> {
+        Set(((try? JSONText.decode([String].self, from: assessment.sectors ?? "[]")) ?? []).compactMap(GridSector.parse))
+    }
+
+    /// Grid answers as typed (`R`, `PR`, `NR`, `NC`, or a rate for a quantitative criterion),
+    /// checked against the grid and the establishment's sectors; the problems name the criterion.
+    static func gridAnswers(_ texts: [String: String], grid: Grid, sectors: Set<GridSector>) -> (answers: [String: GridAnswer], problems: [String]) {
+        var answers: [String: GridAnswer] = [:], problems: [String] = []
+        for (id, raw) in texts.sorted(by: { $0.key < $1.key }) {
+            let text = raw.trimmingCharacters(in: .whitespaces).uppercased()
+            guard let criterion = grid.criterion(id) else { problems.append("critère « \(id.prefix(20)) » inconnu de la grille"); continue }
+            guard criterion.maxPoints(for: sectors) != nil else { problems.append("critère \(id) : ne s'applique pas à vos secteurs"); continue }
+            if text.isEmpty { continue }
+            if let status = CriterionStatus(rawValue: text) {
+                if criterion.isQuantitative && status != .notConcerned { problems.append("critère \(id) : quantitatif, attendu un taux en % (ou NC)"); continue }
+                answers[id] = .status(status)
+            } else if criterion.isQuantitative, let rate = number(raw), rate <= 100 {
+                if case .quantitative(nil) = criterion.measure {
+                    problems.append("critère \(id) : ses seuils ne sont pas encore fixés dans la grille (COPIL) ; répondez NC")
+                    continue
+                }
+                answers[id] = .rate(rate)
+            } else {
+                problems.append("critère \(id) : « \(raw.prefix(10)) » invalide (" + (criterion.isQuantitative ? "un taux de 0 à 100, ou NC" : "R, PR, NR ou NC") + ")")
+            }
+        }
+        return (answers, problems)
     }
 
     /// Last year's action plans, carried into this year's form (open actions only).
@@ -265,7 +393,7 @@ struct EvaluationService {
 
     /// Saves the draft (optimistic locking on `version`): declared values checked against the
     /// catalogue, comments, action plans. Only indicators still open to the establishment change.
-    func saveDraft(_ assessmentID: UUID, version: Int?, indicators: [DraftIndicator]) async throws -> SelfAssessment {
+    func saveDraft(_ assessmentID: UUID, version: Int?, indicators: [DraftIndicator], grid gridTexts: [String: String]? = nil) async throws -> SelfAssessment {
         let assessment = try await findAssessment(assessmentID)
         guard actor.role == .establishment else {
             throw UserFacingError(.forbidden, "Seul l'établissement saisit son auto-évaluation.")
@@ -321,6 +449,25 @@ struct EvaluationService {
                 entry.plan_action = plan
             }
             content.indicateurs[code] = entry
+        }
+        if let gridTexts {
+            if let grid = try await grid(of: assessment) {
+                if Self.editable("GRILLE", in: assessment, statuses: statuses) {
+                    guard gridTexts.count <= 500 else { throw UserFacingError(.unprocessableEntity, "« grille » : 500 critères au plus.") }
+                    let checked = Self.gridAnswers(gridTexts, grid: grid, sectors: Self.sectors(assessment))
+                    problems += checked.problems
+                    var merged = content.grille ?? [:]
+                    for (id, text) in gridTexts {
+                        let clean = text.trimmingCharacters(in: .whitespaces)
+                        if clean.isEmpty { merged[id] = nil } else if checked.answers[id] != nil { merged[id] = clean.uppercased() }
+                    }
+                    content.grille = merged
+                } else {
+                    problems.append("la grille est déjà soumise : elle ne se modifie que si elle vous est renvoyée")
+                }
+            } else {
+                problems.append("« grille » : cette campagne n'est pas évaluée sur la grille 2018")
+            }
         }
         guard problems.isEmpty else {
             throw UserFacingError(.unprocessableEntity, "Brouillon refusé, rien n'est enregistré : " + problems.prefix(20).joined(separator: " ; ") + ".")
@@ -427,6 +574,12 @@ struct EvaluationService {
                 missing.append("\(indicator.code) : pièce justificative obligatoire")
             }
         }
+        if let grid = try await grid(of: assessment) {
+            let checked = Self.gridAnswers(content.grille ?? [:], grid: grid, sectors: Self.sectors(assessment))
+            missing += checked.problems
+            do { _ = try GridScoring.score(grid: grid, sectors: Self.sectors(assessment), answers: checked.answers) }
+            catch { missing.append("grille : \(error.description)") }
+        }
         guard missing.isEmpty else {
             throw UserFacingError(.unprocessableEntity, "Soumission impossible : " + missing.joined(separator: " ; ") + ".")
         }
@@ -503,7 +656,14 @@ struct EvaluationService {
         }
         guard reason.count <= 5_000 else { throw UserFacingError(.unprocessableEntity, "« motif » : 5 000 caractères au plus.") }
         var corrected: [String: String] = [:]
-        if decision == .corrected {
+        if decision == .corrected, let grid = try await grid(of: assessment) {
+            guard !request.values.isEmpty, request.values[""] == nil else {
+                throw UserFacingError(.unprocessableEntity, "« valeur » : pour la grille, un objet {\"critère\": \"R|PR|NR|NC ou taux\"}.")
+            }
+            let checked = Self.gridAnswers(request.values, grid: grid, sectors: Self.sectors(assessment))
+            guard checked.problems.isEmpty else { throw UserFacingError(.unprocessableEntity, "« valeur » : " + checked.problems.joined(separator: " ; ") + ".") }
+            corrected = request.values.mapValues { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+        } else if decision == .corrected {
             let catalogue = try app.catalogues()[indicator.catalogue]
             let allowed = Set(catalogue?.measures.map(\.code) ?? [])
             var values = request.values
