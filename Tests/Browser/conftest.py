@@ -115,6 +115,12 @@ class Platform:
 
 @pytest.fixture(scope="session")
 def platform():
+    yield from start_platform()
+
+
+def start_platform():
+    """A fresh demo platform (its own database, storage and server) for as long as the generator
+    runs: the session's, or a module's own when its flow moves time forward (test_evaluation)."""
     binary = _binary()
     if not os.access(binary, os.X_OK):
         pytest.exit(f"server binary not found or not executable: {binary} (set CAQES_BIN)", returncode=2)

@@ -8,10 +8,18 @@ Screenshots: .build/screenshots/test_evaluation-<n>-<step>.png.
 
 import urllib.request
 
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import run_jobs_later
+from conftest import run_jobs_later, start_platform
+
+
+@pytest.fixture(scope="module")
+def platform():
+    """A platform of this module's own: its expiry jobs run days ahead (contract periods end too),
+    which the other flows, on the session's platform, must not see."""
+    yield from start_platform()
 
 EPSM = "CTRE TRÉLAT EPSM AGGL LILLOISE"
 

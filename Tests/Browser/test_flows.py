@@ -256,7 +256,8 @@ def test_contrat(browser, tmp_path):
     ui.click_and_wait_new_page(ui.button("Filtrer"))
     rows = ui.driver.find_elements(By.CSS_SELECTOR, "#resultats tbody tr")
     assert rows, "CHU de Lille has targeting results"
-    if not any("retenu" in r.text for r in rows):
+    # « retenu » is shown in capitals (a badge): compare without case.
+    if not any("retenu" in r.text.lower() for r in rows):
         ui.find("#resultats tbody tr input[name=raison]").send_keys("Ajout régional : démonstration du cycle")
         ui.click_and_wait_new_page("(//*[@id='resultats']//tbody/tr)[1]//button[normalize-space()='Ajouter']")
         ui.wait_text("Dérogation enregistrée")
@@ -279,7 +280,7 @@ def test_contrat(browser, tmp_path):
     ui.set_value("#debut-590780193", "2027-01-01")
     ui.set_value("#fin-590780193", "2029-12-31")
     ui.find("#produits-590780193").send_keys("80 000 000,00")
-    ui.click_and_wait_new_page("//*[@id='selection']//button[normalize-space()='Créer le contrat']")
+    ui.click_and_wait_new_page("//*[@id='selection']//form[.//input[@id='debut-590780193']]//button[normalize-space()='Créer le contrat']")
     ui.wait_text("Contrat créé.")
     contract = ui.driver.current_url
     assert ui.find("#etat").text == "ciblé"
