@@ -83,6 +83,11 @@ struct EvaluationAPITests {
             let version = try #require(form["version"] as? Int)
             let n1 = try #require((form["indicateurs"] as? [[String: Any]])?.first { $0["code"] as? String == "N1" })
             #expect(n1["statut"] as? String == "a_saisir" && n1["modifiable"] as? Bool == true)
+            // Prefilled from the stored measures, each with its file and row.
+            let imported = try #require(n1["valeurs_importees"] as? [[String: Any]])
+            #expect(imported.contains { $0["mesure"] as? String == "phev_ara2_amount" && $0["annee"] as? Int == 2023
+                && $0["valeur"] as? String == "130000" && ($0["source"] as? String)?.hasPrefix("n1-2023.csv, ligne ") == true }, "\(imported)")
+            #expect(imported.contains { $0["mesure"] as? String == "phev_iec_amount" && $0["annee"] as? Int == 2022 })
             let draft = #"{"version": \#(version), "indicateurs": [{"code": "N1", "commentaire": "Politique de substitution IEC", "plan_action": [{"action": "Former les prescripteurs", "responsable": "Pharmacie", "echeance": "2025-03-31", "statut": "en_cours"}]}]}"#
             _ = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "analyste@ars.fr", draft, expect: .forbidden)
             let bad = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr",

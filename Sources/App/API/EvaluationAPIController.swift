@@ -1,6 +1,7 @@
 import CAQESCore
 import CAQESReports
 import Fluent
+import SQLKit
 import Vapor
 
 /// The evaluation API (D29, binding names): campaigns, self-assessments, reviews, results,
@@ -486,11 +487,14 @@ struct DocumentRefDTO: Content { var type: String; var version: Int; var sha256:
 
 struct AssessmentDTO: Content {
     struct Review: Content { var decision: String; var valeur: [String: String]?; var motif: String; var auteur: String; var date: String }
+    /// A stored measure the indicator reads, as imported: prefilled, with its file and row.
+    struct ImportedValue: Content { var mesure: String; var libelle: String; var finess: String; var annee: Int; var valeur: String; var source: String }
     struct Indicator: Content {
         var code: String; var libelle: String; var catalogue: String; var type: String; var statut: String; var attente_de: String
         var relecteur: String; var preuve: String; var mesures_declarees: [String]; var valeurs: [String: String]
         var valeurs_soumises: [String: String]?; var modifie_depuis_soumission: Bool; var modifiable: Bool; var commentaire: String?
         var preuves: [DocumentRefDTO]; var plan_action: [ActionItem]; var revues: [Review]
+        var valeurs_importees: [ImportedValue]
     }
     var id: UUID
     var campagne: UUID
@@ -511,15 +515,40 @@ struct AssessmentDTO: Content {
     var documents: [DocumentRefDTO]
     var decision_possible: String?
 
+    /// The stored values of the holder (and of the sites it holds) for the evaluated year and the
+    /// year before, each with the file and row it was imported from.
+    static func importedValues(_ a: SelfAssessment, service: EvaluationService) async throws -> [ImportedValue] {
+        guard a.sectors == nil, let campaign = try await EvaluationCampaign.find(a.campaignID, on: service.db) else { return [] }
+        let registry = try service.app.catalogues()
+        let catalogues = Set(a.contractIndicators.map(\.catalogue)).compactMap { registry[$0] }
+        let labels = Dictionary(catalogues.flatMap { $0.measures.map { ($0.code, $0.label) } }, uniquingKeysWith: { first, _ in first })
+        guard !labels.isEmpty else { return [] }
+        struct Site: Decodable { let finess: String }
+        let sites = try await (service.db as! any SQLDatabase).select().column("finess").from("sites")
+            .where("holder_finess", .equal, a.holderFINESS).limit(500).all(decoding: Site.self).map(\.finess)
+        let rows = try await MeasureRepository(db: service.db).current(measures: Array(labels.keys), finess: [a.holderFINESS] + sites)
+            .filter { $0.year == campaign.year || $0.year == campaign.year - 1 }
+        let imports = Dictionary(try await ImportRun.query(on: service.db).filter(\.$id ~~ Array(Set(rows.map(\.import_id)))).all()
+            .compactMap { run in run.id.map { ($0, run.fileName) } }, uniquingKeysWith: { first, _ in first })
+        return rows.map {
+            ImportedValue(mesure: $0.measure, libelle: labels[$0.measure] ?? $0.measure, finess: $0.finess, annee: $0.year,
+                          valeur: $0.value ?? $0.raw, source: "\(imports[$0.import_id] ?? $0.source), ligne \($0.line)")
+        }
+    }
+
     static func make(_ a: SelfAssessment, service: EvaluationService) async throws -> AssessmentDTO {
         let reviews = try await service.reviews(a)
         let statuses = EvaluationService.statuses(a, reviews: reviews)
         let draft = (try? JSONText.decode(AssessmentContent.self, from: a.content)) ?? AssessmentContent()
         let submitted = a.submittedContent.flatMap { try? JSONText.decode(AssessmentContent.self, from: $0) }
         let documents = try await service.documents(a)
+        let imported = try await importedValues(a, service: service)
         var indicators: [Indicator] = []
         for indicator in try service.indicatorsVisible(in: a) {
             let definition = try service.definition(indicator)
+            // The measures the indicator's value and savings read (named formulas included).
+            let formulas = [definition?.value, definition?.incentive?.savings].compactMap { $0 } + (definition?.incentive?.zeroParts.map(\.when) ?? [])
+            let reads = Set(formulas.flatMap { $0.referencedMeasures.map(\.code) })
             let entry = draft.indicateurs[indicator.code] ?? AssessmentEntry()
             let before = submitted?.indicateurs[indicator.code]
             let status = statuses[indicator.code] ?? .toEnter
@@ -536,7 +565,8 @@ struct AssessmentDTO: Content {
                 revues: reviews.filter { $0.indicator == indicator.code }.map {
                     Review(decision: $0.decision, valeur: $0.value.flatMap { try? JSONText.decode([String: String].self, from: $0) },
                            motif: $0.reason, auteur: $0.actor, date: LegalClock.today($0.createdAt).iso)
-                }))
+                },
+                valeurs_importees: imported.filter { reads.contains($0.mesure) && !(definition?.review.declared.contains($0.mesure) ?? false) }))
         }
         let decisions = EvaluationDecisions(db: service.db, app: service.app, actor: service.actor, now: service.now)
         var decisionDTOs: [DecisionDTO] = []

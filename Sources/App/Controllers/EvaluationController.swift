@@ -309,7 +309,9 @@ struct EvaluationController: RouteCollection {
         let evidence: String; let editable: Bool; let fields: [FieldView]; let comment: String; let changed: Bool
         let evidences: [LinkView]; let actions: [ActionView]; let reviews: [ReviewView]; let canReview: Bool
         let simulation: String; let declaredMeasures: [Option]
+        let imported: [ImportedView]; let calculation: String
     }
+    struct ImportedView: Encodable { let label: String; let finess: String; let year: Int; let value: String; let source: String }
     struct ActView: Encodable {
         let type: String; let label: String; let button: String; let textLabel: String; let needsText: Bool; let textRequired: Bool; let needsDate: Bool; let needsObservation: Bool
         let needsNewDeadline: Bool; let pieceLabel: String
@@ -328,6 +330,8 @@ struct EvaluationController: RouteCollection {
         let gridRows: [GridRow]
         let gridEditable: Bool
         let gridSummary: String
+        /// The holder's own chart: the national incentive per indicator on its current values.
+        let chart: String
         let title: String
         let holder: String
         let state: String
@@ -366,9 +370,12 @@ struct EvaluationController: RouteCollection {
         guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: req.db) else { throw UserFacingError.notFound() }
         let registry = try req.application.catalogues()
         // The establishment's live simulation on its draft (never stored).
-        var simulated: [String: String] = [:]
+        var simulated: [String: String] = [:], calculations: [String: String] = [:]
+        var bars: [(String, Decimal)] = []
         if principal.role == .establishment || principal.role == .arsAnalyst || principal.role == .arsDirector {
             for line in try await EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now).simulate(assessment, campaign: campaign) {
+                calculations[line.indicator] = line.explanation
+                if line.kind == "national" { bars.append((line.indicator, line.amount)) }
                 simulated[line.indicator] = line.kind == "national"
                     ? FrenchNumberFormat.euros(line.amount) + (line.achieved.isEmpty ? "" : " (\(line.achieved))")
                     : (line.achieved.isEmpty ? "" : "cible : \(line.achieved)")
@@ -399,7 +406,9 @@ struct EvaluationController: RouteCollection {
                 canReview: service.reviews(definition) && [EvaluationProcedure.State.analysis.code, "reponses_1", "reponses_2"].contains(assessment.state)
                     && assessment.submissions > 0,
                 simulation: simulated[item.code] ?? "",
-                declaredMeasures: item.mesures_declarees.map { Option(value: $0, label: catalogue?.measure($0)?.label ?? $0) })
+                declaredMeasures: item.mesures_declarees.map { Option(value: $0, label: catalogue?.measure($0)?.label ?? $0) },
+                imported: item.valeurs_importees.map { ImportedView(label: $0.libelle, finess: $0.finess, year: $0.annee, value: $0.valeur, source: $0.source) },
+                calculation: calculations[item.code] ?? "")
         }
         let decisions = EvaluationDecisions(db: req.db, app: req.application, actor: service.actor, now: req.now)
         let events = try await decisions.events(assessment)
@@ -450,6 +459,7 @@ struct EvaluationController: RouteCollection {
                                                 ("Campagne \(campaign.year)", .evaluationCampaign(campaign.id ?? UUID())),
                                                 (assessment.holderName, nil)]),
             gridRows: gridRows, gridEditable: gridEditable, gridSummary: gridSummary,
+            chart: bars.count > 1 || bars.contains(where: { $0.1 > 0 }) ? Charts.bars(bars, title: "Intéressement national simulé par indicateur") : "",
             title: "Auto-évaluation \(campaign.year) — \(assessment.holderName)", holder: assessment.holderFINESS,
             state: Self.stateLabel(assessment.state), deadline: Self.date(assessment.deadline), version: assessment.version,
             submissions: assessment.submissions, indicators: indicators, isEstablishment: principal.role == .establishment,
