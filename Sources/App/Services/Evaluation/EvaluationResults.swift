@@ -10,7 +10,7 @@ import Vapor
 /// as `caqes evaluate`), informative indicators shown and never paid (D8), and the FIR envelope
 /// shared per D12 (`RegionalEnvelope`). Inputs are the stored measures with the submitted
 /// declarations and the reviewers' corrections laid over them (`MeasureRepository.measureSet`).
-/// Each computation whose inputs or lines changed is stored as a new version.
+/// A new version is computed and stored when the inputs changed (`inputs`, `current`).
 struct EvaluationResults {
     let db: any Database
     let app: Application
@@ -61,20 +61,24 @@ struct EvaluationResults {
         return values.values.sorted { ($0.subject, $0.measure) < ($1.subject, $1.measure) }
     }
 
+    /// What the results depend on: the catalogue versions, the finished imports (measures and
+    /// registry), each holder's submissions and the number of reviews (append-only). Cheap to
+    /// read: the results are recomputed only when it changes.
+    func inputs(_ campaign: EvaluationCampaign, assessments: [SelfAssessment], reviews: Int) async throws -> Inputs {
+        let imports = try await ImportRun.query(on: db).filter(\.$status == ImportStatus.done.rawValue).all()
+            .compactMap { $0.id?.uuidString.lowercased() }
+        var catalogues: [String: Int] = [:]
+        for id in campaign.catalogueIDs { catalogues[id] = try app.catalogues()[id]?.version }
+        if let grid = campaign.gridID { catalogues[grid] = 0 }
+        return Inputs(catalogues: catalogues, imports: imports.sorted(),
+                      autoevaluations: Dictionary(assessments.map { ($0.holderFINESS, $0.submissions) }, uniquingKeysWith: { a, _ in a }),
+                      revues: reviews)
+    }
+
     /// Computes every line of the campaign, for every self-assessment (not only the visible ones).
-    func compute(_ campaign: EvaluationCampaign) async throws -> (lines: [Line], inputs: Inputs) {
-        let assessments = try await SelfAssessment.query(on: db).filter(\.$campaignID == campaign.requireID()).sort(\.$holderName).all()
-        let ids = assessments.compactMap(\.id)
-        let reviews = ids.isEmpty ? [] : try await AssessmentReview.query(on: db).filter(\.$assessmentID ~~ ids).all()
+    func compute(_ campaign: EvaluationCampaign, assessments: [SelfAssessment], reviews: [AssessmentReview]) async throws -> [Line] {
         let overlay = Self.overlay(assessments, reviews: reviews, year: campaign.year)
-        let lines = try await lines(of: campaign, assessments: assessments, overlay: overlay, shareEnvelope: true)
-        let imports = try await (db as! any SQLDatabase).select().column("import_id").from("measure_values")
-            .where("current", .equal, true).groupBy("import_id").all().compactMap { try? $0.decode(column: "import_id", as: UUID.self).uuidString.lowercased() }
-        let inputs = Inputs(catalogues: try campaign.catalogueIDs.reduce(into: [:]) { $0[$1] = try app.catalogues()[$1]?.version },
-                            imports: imports.sorted(),
-                            autoevaluations: Dictionary(uniqueKeysWithValues: assessments.map { ($0.holderFINESS, $0.submissions) }),
-                            revues: reviews.count)
-        return (lines, inputs)
+        return try await lines(of: campaign, assessments: assessments, overlay: overlay, shareEnvelope: true)
     }
 
     /// The establishment's own simulation (never stored): its draft's declared values laid over
@@ -158,14 +162,19 @@ struct EvaluationResults {
         return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The latest stored version, computing and storing a new one when the inputs or lines
-    /// changed (a correction, a new import): the previous versions stay.
+    /// The latest stored version; a new one is computed and stored only when the inputs changed
+    /// (a submission, a review, a new import): reading results costs a few small queries, and
+    /// the previous versions stay.
     func current(_ campaign: EvaluationCampaign) async throws -> EvaluationResultRun {
         let campaignID = try campaign.requireID()
-        let (lines, inputs) = try await compute(campaign)
-        let fingerprint = try Self.fingerprint(lines, inputs: inputs)
+        let assessments = try await SelfAssessment.query(on: db).filter(\.$campaignID == campaignID).sort(\.$holderName).all()
+        let ids = assessments.compactMap(\.id)
+        let reviews = ids.isEmpty ? [] : try await AssessmentReview.query(on: db).filter(\.$assessmentID ~~ ids).all()
+        let inputs = try await inputs(campaign, assessments: assessments, reviews: reviews.count)
         let latest = try await EvaluationResultRun.query(on: db).filter(\.$campaignID == campaignID).sort(\.$version, .descending).first()
-        if let latest, latest.fingerprint == fingerprint { return latest }
+        if let latest, (try? JSONText.decode(Inputs.self, from: latest.inputs)) == inputs { return latest }
+        let lines = try await compute(campaign, assessments: assessments, reviews: reviews)
+        let fingerprint = try Self.fingerprint(lines, inputs: inputs)
         let run = EvaluationResultRun()
         run.id = UUID()
         run.campaignID = campaignID
