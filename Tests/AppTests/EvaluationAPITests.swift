@@ -286,9 +286,15 @@ struct EvaluationAPITests {
                 #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)", as: email).status == campaignStatus, "API campaign for \(email)")
                 #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/resultats", as: email).status == results, "API results for \(email)")
                 #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/paiements.csv", as: email).status == results, "payments for \(email)")
+                #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/paiements.xlsx", as: email).status == results, "payments XLSX for \(email)")
+                #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/resultats.csv", as: email).status == results, "results CSV for \(email)")
+                let simulation: HTTPStatus = record != .ok ? record : (["cpam@am.fr", "expert@omedit.fr"].contains(email) ? .forbidden : .ok)
+                #expect(try await client.send(.GET, "/api/v1/autoevaluations/\(id)/simulation", as: email).status == simulation, "simulation for \(email)")
                 let ars = ["admin@caqes.fr", "analyste@ars.fr", "dg@ars.fr"].contains(email)
-                #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/rapport.pdf", as: email).status
-                        == (campaignStatus == .notFound ? .notFound : (ars ? .ok : .forbidden)), "report for \(email)")
+                for report in ["rapport.pdf", "rapport.xlsx"] {
+                    #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/\(report)", as: email).status
+                            == (campaignStatus == .notFound ? .notFound : (ars ? .ok : .forbidden)), "\(report) for \(email)")
+                }
                 // Writes by an account outside the scope: 404 before anything is read or written.
                 if record == .notFound {
                     for (method, path, body) in [(HTTPMethod.PUT, "/api/v1/autoevaluations/\(id)", #"{"version": 1, "indicateurs": []}"#),
@@ -297,7 +303,8 @@ struct EvaluationAPITests {
                                                  (.POST, "/api/v1/autoevaluations/\(id)/decisions", #"{"etape": "decision_2"}"#),
                                                  (.POST, "/api/v1/decisions/\(decisionID)/actes", #"{"type": "accuse_reception"}"#),
                                                  (.POST, "/api/v1/campagnes-evaluation/\(campaignID)/paiements", #"{"titulaire": "590780193", "statut": "paye"}"#),
-                                                 (.POST, "/api/v1/campagnes-evaluation/\(campaignID)/tirage", #"{"taille": 1}"#)] {
+                                                 (.POST, "/api/v1/campagnes-evaluation/\(campaignID)/tirage", #"{"taille": 1}"#),
+                                                 (.POST, "/api/v1/autoevaluations/\(id)/preuves", #"{"indicateur": "N1"}"#)] {
                         #expect(try await client.send(method, path, as: email, body).status == .notFound, "\(method) \(path) for \(email)")
                     }
                 }
@@ -311,6 +318,10 @@ struct EvaluationAPITests {
                 if record == .notFound {
                     #expect(try await browser.post("/evaluation/autoevaluations/\(id)/revues", form: ["indicateur": "N1", "decision": "renvoyee", "motif": "x"]).status == .notFound)
                     #expect(try await browser.post("/evaluation/autoevaluations/\(id)/decisions", form: ["etape": "decision_2"]).status == .notFound)
+                    #expect(try await browser.post("/evaluation/autoevaluations/\(id)/soumission", form: [:]).status == .notFound)
+                    #expect(try await browser.post("/evaluation/autoevaluations/\(id)", form: ["version": "1"]).status == .notFound)
+                    #expect(try await browser.post("/evaluation/campagnes/\(campaignID)/paiements", form: ["titulaire": "590780193", "statut": "paye"]).status == .notFound)
+                    #expect(try await browser.get("/evaluation/campagnes/\(campaignID)/paiements.xlsx").status == .notFound)
                     #expect(!(try await browser.get("/evaluation").body.string.contains("année 2023")), "campaign listed for \(email)")
                 }
             }
@@ -410,6 +421,12 @@ struct EvaluationAPITests {
                 #expect((400..<500).contains(response.status.code), "\(body.prefix(20)): \(response.status)")
             }
             _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr", #"{"region": "32", "annee": 99999}"#, expect: .unprocessableEntity)
+            // A calendar for an impossible year is refused before it is built (the server once trapped here).
+            for year in ["99999", "-5", "0", "9223372036854775807"] {
+                _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr",
+                                          #"{"region": "32", "annee": \#(year), "calendrier": {}}"#, expect: .unprocessableEntity)
+            }
+            #expect(try await client.send(.GET, "/healthz", as: "analyste@ars.fr").status == .ok)
             _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr", #"{"region": "32", "annee": 2023, "partage": "au_hasard"}"#, expect: .unprocessableEntity)
             _ = try await client.json(.POST, "/api/v1/campagnes-evaluation/\(campaign["id"] as? String ?? "")/tirage", as: "analyste@ars.fr", #"{"taille": 0}"#, expect: .unprocessableEntity)
             let form = try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr")

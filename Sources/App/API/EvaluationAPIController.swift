@@ -67,6 +67,8 @@ struct EvaluationAPIController: RouteCollection {
 
     static func calendar(_ body: CalendarBody?, year: Int) throws -> EvaluationCalendar? {
         guard let body else { return nil }
+        // The standard calendar exists for valid years only: check the year first.
+        try EvaluationService.checkYear(year)
         let standard = EvaluationCalendar.standard(year: year)
         do {
             return try EvaluationCalendar(

@@ -29,15 +29,10 @@ struct EvaluationController: RouteCollection {
     }
 
     static func context(_ req: Request) async throws -> (Principal, EvaluationService) {
-        let principal = try await req.requirePrincipal()
-        return (principal, EvaluationService(db: req.db, app: req.application,
-                                             actor: ContractingActor(principal: principal, address: ClientAddress.of(req)), now: req.now))
+        try await EvaluationAPIController.context(req, address: true)
     }
 
-    static func id(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw UserFacingError.notFound() }
-        return id
-    }
+    static func id(_ req: Request) throws -> UUID { try EvaluationAPIController.id(req) }
 
     static func date(_ iso: String?) -> String { iso.flatMap { try? LocalDate($0) }?.description ?? "" }
     static func euros(_ text: String?) -> String {

@@ -74,6 +74,9 @@ final class SelfAssessment: Model, @unchecked Sendable {
     init() {}
 
     var contractIndicators: [ContractIndicator] { (try? JSONText.decode([ContractIndicator].self, from: indicators)) ?? [] }
+
+    /// Who a self-assessment is for, and where (its scope).
+    struct Holder: Sendable { let finess: String; let name: String; let legalEntity: String; let region: String; let department: String }
 }
 
 /// What an establishment writes in its self-assessment (API names, D29).

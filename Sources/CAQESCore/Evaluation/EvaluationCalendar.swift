@@ -40,7 +40,9 @@ public struct EvaluationCalendar: Sendable, Hashable, Codable {
     }
 
     /// The calendar IDF used in 2024 for year `year` (evaluated in `year + 1`): the default.
+    /// `year` must be a real year (1…9998): callers check it first.
     public static func standard(year: Int) -> EvaluationCalendar {
+        precondition((1...9998).contains(year), "standard calendar for year \(year)")
         let next = year + 1
         // The fixed dates are valid for any year.
         return try! EvaluationCalendar(

@@ -112,6 +112,13 @@ struct EvaluationService {
         var previous: Decimal?
     }
 
+    /// The years a campaign may evaluate; checked before any calendar is built for the year.
+    static func checkYear(_ year: Int) throws {
+        guard (2018...2100).contains(year) else {
+            throw UserFacingError(.unprocessableEntity, "« annee » : \(year) n'est pas une année d'évaluation (2018 à 2100).")
+        }
+    }
+
     /// Opens the campaign of a region and year with one self-assessment per contract in force
     /// during the year (the latest amendment when there is one), and tells each holder.
     func createCampaign(_ new: NewCampaign) async throws -> EvaluationCampaign {
@@ -122,9 +129,7 @@ struct EvaluationService {
         guard actor.scope.allows(regionCode: region, departmentCode: "", holderFINESS: "", legalEntityFINESS: "") else {
             throw UserFacingError(.notFound, "Région « \(region) » hors de votre périmètre.")
         }
-        guard (2018...2100).contains(new.year) else {
-            throw UserFacingError(.unprocessableEntity, "« annee » : \(new.year) n'est pas une année d'évaluation (2018 à 2100).")
-        }
+        try Self.checkYear(new.year)
         guard ["proportionnel", "montant_fixe"].contains(new.sharing) else {
             throw UserFacingError(.unprocessableEntity, "« partage » : « \(new.sharing.prefix(30)) » inconnu (attendu : proportionnel ou montant_fixe, D12).")
         }
@@ -176,27 +181,11 @@ struct EvaluationService {
                     guard let catalogue = registry[indicator.catalogue] else { return false }
                     return (catalogue.validFrom...catalogue.validTo).contains(new.year)
                 }
-                let assessment = SelfAssessment()
-                assessment.id = UUID()
-                assessment.campaignID = try campaign.requireID()
-                assessment.contractID = try contract.requireID()
-                assessment.holderFINESS = contract.holderFINESS
-                assessment.holderName = contract.holderName
-                assessment.legalEntityFINESS = contract.legalEntityFINESS
-                assessment.regionCode = contract.regionCode
-                assessment.departmentCode = contract.departmentCode
-                assessment.amProducts = contract.amProducts
-                assessment.indicators = try JSONText.encode(indicators)
-                assessment.state = EvaluationProcedure.State.open.code
-                assessment.deadline = calendar.entryEnd.iso
-                assessment.content = try JSONText.encode(try await carriedOver(holder: contract.holderFINESS, year: new.year, on: db))
-                assessment.submissions = 0
-                assessment.createdAt = now
-                assessment.updatedAt = now
-                assessment.version = 1
-                try await assessment.create(on: db)
-                try await EvaluationNotifications.opened(assessment, campaign: campaign, calendar: calendar,
-                                                         siteURL: app.caqesSettings.publicURL, at: now, on: db)
+                try await open(SelfAssessment.Holder(finess: contract.holderFINESS, name: contract.holderName, legalEntity: contract.legalEntityFINESS,
+                                                     region: contract.regionCode, department: contract.departmentCode),
+                               contract: try contract.requireID(), products: contract.amProducts, indicators: try JSONText.encode(indicators),
+                               content: try await carriedOver(holder: contract.holderFINESS, year: new.year, on: db),
+                               campaign: campaign, calendar: calendar, on: db)
             }
             try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.campagne", target: "campagne d'évaluation \(try campaign.requireID().uuidString.lowercased())",
                                       details: "région \(region), année \(new.year), \(chosenContracts.count) contrat(s), enveloppe FIR \(FrenchNumberFormat.euros(new.envelope))", at: now)
@@ -254,29 +243,11 @@ struct EvaluationService {
             }
             try await campaign.create(on: db)
             for (item, holder) in chosen.sorted(by: { $0.1.name < $1.1.name }) {
-                let assessment = SelfAssessment()
-                assessment.id = UUID()
-                assessment.campaignID = try campaign.requireID()
-                assessment.contractID = nil
-                assessment.holderFINESS = holder.finess
-                assessment.holderName = holder.name
-                assessment.legalEntityFINESS = holder.legalEntity
-                assessment.regionCode = region
-                assessment.departmentCode = holder.department
-                assessment.amProducts = APIAmount.text(item.products)
-                assessment.indicators = unit
-                assessment.sectors = try JSONText.encode(item.sectors.map(\.rawValue))
-                assessment.previousScore = item.previous.map { "\($0)" }
-                assessment.state = EvaluationProcedure.State.open.code
-                assessment.deadline = calendar.entryEnd.iso
-                assessment.content = try JSONText.encode(AssessmentContent())
-                assessment.submissions = 0
-                assessment.createdAt = now
-                assessment.updatedAt = now
-                assessment.version = 1
-                try await assessment.create(on: db)
-                try await EvaluationNotifications.opened(assessment, campaign: campaign, calendar: calendar,
-                                                         siteURL: app.caqesSettings.publicURL, at: now, on: db)
+                try await open(SelfAssessment.Holder(finess: holder.finess, name: holder.name, legalEntity: holder.legalEntity,
+                                                     region: region, department: holder.department),
+                               contract: nil, products: APIAmount.text(item.products), indicators: unit, content: AssessmentContent(),
+                               sectors: try JSONText.encode(item.sectors.map(\.rawValue)), previous: item.previous.map { "\($0)" },
+                               campaign: campaign, calendar: calendar, on: db)
             }
             try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.campagne", target: "campagne d'évaluation \(try campaign.requireID().uuidString.lowercased())",
                                       details: "région \(region), année \(new.year), grille \(grid.id), cible \(target) %, \(chosen.count) établissement(s)", at: now)
@@ -288,6 +259,36 @@ struct EvaluationService {
     func grid(of assessment: SelfAssessment) async throws -> Grid? {
         guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: db), campaign.isGrid, let id = campaign.gridID else { return nil }
         return try app.grid(id)
+    }
+
+    /// Creates one self-assessment of a campaign being opened (2022+ contract or 2018 grid) and
+    /// tells the holder, in the caller's transaction.
+    private func open(_ holder: SelfAssessment.Holder, contract: UUID?, products: String, indicators: String, content: AssessmentContent,
+                      sectors: String? = nil, previous: String? = nil, campaign: EvaluationCampaign, calendar: EvaluationCalendar,
+                      on db: any Database) async throws {
+        let assessment = SelfAssessment()
+        assessment.id = UUID()
+        assessment.campaignID = try campaign.requireID()
+        assessment.contractID = contract
+        assessment.holderFINESS = holder.finess
+        assessment.holderName = holder.name
+        assessment.legalEntityFINESS = holder.legalEntity
+        assessment.regionCode = holder.region
+        assessment.departmentCode = holder.department
+        assessment.amProducts = products
+        assessment.indicators = indicators
+        assessment.sectors = sectors
+        assessment.previousScore = previous
+        assessment.state = EvaluationProcedure.State.open.code
+        assessment.deadline = calendar.entryEnd.iso
+        assessment.content = try JSONText.encode(content)
+        assessment.submissions = 0
+        assessment.createdAt = now
+        assessment.updatedAt = now
+        assessment.version = 1
+        try await assessment.create(on: db)
+        try await EvaluationNotifications.opened(assessment, campaign: campaign, calendar: calendar,
+                                                 siteURL: app.caqesSettings.publicURL, at: now, on: db)
     }
 
     /// The sectors of a grid self-assessment.
