@@ -111,6 +111,18 @@ struct EvaluationAPITests {
             #expect(pdf.status == .ok && pdf.headers.contentType?.subType == "pdf")
             #expect(try await client.send(.GET, "/api/v1/documents/\(report)", as: "autre@etab.fr").status == .notFound)
             _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/soumission", as: "chu@lille.fr", expect: .conflict)
+            // Reminders were queued at the opening: 7 and 2 days before the entry deadline (09/10) to
+            // the establishment, before the final-decision date (31/12) to the ARS. Submitted, the
+            // establishment's entry reminder is dropped when it falls due.
+            let reminders = try await OutboxMessage.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id)).filter(\.$kind == "rappel").all()
+            #expect(reminders.contains { $0.subject.contains("rappel : 7 jours avant l'échéance du 09/10/2024") && $0.recipient == "chu@lille.fr" })
+            #expect(reminders.contains { $0.subject.contains("rappel : 2 jours avant l'échéance du 09/10/2024") && $0.recipient == "chu@lille.fr" })
+            #expect(reminders.contains { $0.subject.contains("l'échéance du 31/12/2024") && $0.recipient == "dg@ars.fr" })
+            app.clock.set(Self.at("2024-10-02", 8, 0, 1))
+            try await Outbox.sendDue(app: app)
+            let entry7 = try #require(try await OutboxMessage.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id))
+                .filter(\.$recipient == "chu@lille.fr").filter(\.$subject ~~ "7 jours avant l'échéance du 09/10/2024").first())
+            #expect(entry7.state == Outbox.moot)
 
             // Review: the fund does not review an ARS indicator; a send-back needs its reason.
             _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "cpam@am.fr",
@@ -166,6 +178,11 @@ struct EvaluationAPITests {
             // The period ends by job after 4 Dec 23:59:59, not before.
             app.clock.set(Self.at("2024-12-04", 23, 59, 58))
             _ = try await JobRunner.runDue(app: app)
+            // The period's reminders (27/11 and 02/12 at 08:00) went to the establishment while it ran.
+            try await Outbox.sendDue(app: app)
+            let periodReminders = try await OutboxMessage.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id))
+                .filter(\.$recipient == "chu@lille.fr").filter(\.$subject ~~ "jours avant l'échéance du 04/12/2024").all()
+            #expect(periodReminders.count == 2 && periodReminders.allSatisfy { $0.state == Outbox.sent && $0.body.contains("observations") })
             #expect(try await client.json(.GET, "/api/v1/decisions/\(firstID)", as: "dg@ars.fr")["etat"] as? String == "periode_contradictoire")
             app.clock.set(Self.at("2024-12-05", 0, 0, 1))
             _ = try await JobRunner.runDue(app: app)
@@ -247,6 +264,64 @@ struct EvaluationAPITests {
             let draw = try await client.json(.POST, "/api/v1/campagnes-evaluation/\(campaignID)/tirage", as: "analyste@ars.fr", #"{"taille": 3, "graine": "42"}"#)
             #expect(draw["graine"] as? String == "42")
             _ = try await client.json(.POST, "/api/v1/campagnes-evaluation/\(campaignID)/tirage", as: "chu@lille.fr", #"{"taille": 3}"#, expect: .forbidden)
+
+            // A corrective decision is the only way back (CRPA L242-1 to L242-4): the director's,
+            // with a ground and a reason; it withdraws the final decision and reopens the review.
+            app.clock.set(Self.at("2025-01-15"))
+            let corrective = #"{"etape": "decision_corrective", "fondement": "illegalite", "motif": "Les dépenses ARA II 2023 retenues comptaient deux fois une livraison de décembre."}"#
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "analyste@ars.fr", corrective, expect: .forbidden)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "chu@lille.fr", corrective, expect: .forbidden)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "autre@etab.fr", corrective, expect: .notFound)
+            let noReason = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr",
+                                                 #"{"etape": "decision_corrective", "fondement": "illegalite", "motif": "  "}"#, expect: .unprocessableEntity)
+            #expect((noReason["erreur"] as? String)?.contains("« motif »") == true)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr",
+                                      #"{"etape": "decision_corrective", "fondement": "erreur", "motif": "x"}"#, expect: .unprocessableEntity)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_2", "motif": "x"}"#, expect: .unprocessableEntity)
+            let reopened = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", corrective, expect: .created)
+            #expect(reopened["etape"] as? String == "decision_corrective" && reopened["tour"] as? Int == 2 && reopened["fondement"] as? String == "illegalite")
+            #expect(reopened["montant_total"] as? String == "9000.00" && (reopened["motif"] as? String)?.contains("deux fois") == true)
+            let correctiveDoc = try #require((reopened["documents"] as? [[String: Any]])?.first)
+            #expect(correctiveDoc["version"] as? Int == 2 && correctiveDoc["type"] as? String == "decision_corrective")
+            let correctiveText = try Poppler.run("pdftotext", ["-layout", app.fileStore.path(for: try #require(correctiveDoc["sha256"] as? String)), "-"])
+            #expect(correctiveText.contains("Motif du retrait") && correctiveText.contains("deux fois") && correctiveText.contains("L242-1"))
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", corrective, expect: .conflict)
+            let finalID = try #require(final["id"] as? String)
+            #expect(try await client.json(.GET, "/api/v1/decisions/\(finalID)", as: "chu@lille.fr")["etat"] as? String == "retiree")
+            #expect(try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr")["etat"] as? String == "reouverte")
+            // Reopened: the reviewer corrects (a send-back is for the analysis only); the new
+            // amount goes through a new second decision, not straight to a final one.
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "analyste@ars.fr",
+                                      #"{"indicateur": "N1", "decision": "renvoyee", "motif": "x"}"#, expect: .conflict)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "analyste@ars.fr",
+                                      #"{"indicateur": "N1", "decision": "corrigee", "valeur": {"phev_ara2_amount": "120000"}, "motif": "Livraison de décembre comptée une seule fois (10 000 €)."}"#,
+                                      expect: .created)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_finale"}"#, expect: .conflict)
+            let correctedLine = try #require((try await client.json(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/resultats", as: "analyste@ars.fr")["lignes"]
+                as? [[String: Any]])?.first { $0["indicateur"] as? String == "N1" })
+            #expect(correctedLine["montant"] as? String == "12000.00" && correctedLine["economie"] as? String == "40000.00")
+            let second3 = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_2"}"#, expect: .created)
+            #expect(second3["tour"] as? Int == 2 && second3["montant_total"] as? String == "12000.00" && second3["motif"] is String)
+            #expect(try await client.json(.GET, "/api/v1/decisions/\(secondID)", as: "dg@ars.fr")["echeance"] is NSNull)
+            let second3ID = try #require(second3["id"] as? String)
+            app.clock.set(Self.at("2025-01-16"))
+            let heard = try await client.json(.POST, "/api/v1/decisions/\(second3ID)/actes", as: "chu@lille.fr", #"{"type": "accuse_reception"}"#)
+            #expect(heard["echeance"] as? String == "2025-01-31")
+            app.clock.set(Self.at("2025-02-01", 0, 0, 1))
+            _ = try await JobRunner.runDue(app: app)
+            let final2 = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_finale"}"#, expect: .created)
+            #expect(final2["tour"] as? Int == 2 && final2["etat"] as? String == "definitive" && final2["montant_total"] as? String == "12000.00")
+            #expect((final2["documents"] as? [[String: Any]])?.first?["version"] as? Int == 2)
+            // 9 000 € were paid: the payment file orders the 3 000 € difference, to be ordered again.
+            let regularisation = try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/paiements.csv", as: "cpam@am.fr").body.string
+            let regularisationLines = regularisation.split(separator: "\r\n").filter { $0.hasPrefix("590780193;") }
+            #expect(regularisationLines.count == 1 && regularisationLines[0].contains(";3000,00;") && regularisationLines[0].contains("régularisation")
+                    && regularisationLines[0].hasSuffix(";a_ordonnancer"), "\(regularisation)")
+            // Past four months, an illegal decision is no longer withdrawn on the ARS's own motion.
+            app.clock.set(Self.at("2025-06-02"))
+            let late = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", corrective, expect: .conflict)
+            #expect((late["erreur"] as? String)?.contains("quatre mois") == true)
+            #expect(try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr")["etat"] as? String == "decision_finale")
         }
     }
 
@@ -301,6 +376,7 @@ struct EvaluationAPITests {
                                                  (.POST, "/api/v1/autoevaluations/\(id)/soumission", "{}"),
                                                  (.POST, "/api/v1/autoevaluations/\(id)/revues", #"{"indicateur": "N1", "decision": "renvoyee", "motif": "x"}"#),
                                                  (.POST, "/api/v1/autoevaluations/\(id)/decisions", #"{"etape": "decision_2"}"#),
+                                                 (.POST, "/api/v1/autoevaluations/\(id)/decisions", #"{"etape": "decision_corrective", "fondement": "illegalite", "motif": "x"}"#),
                                                  (.POST, "/api/v1/decisions/\(decisionID)/actes", #"{"type": "accuse_reception"}"#),
                                                  (.POST, "/api/v1/campagnes-evaluation/\(campaignID)/paiements", #"{"titulaire": "590780193", "statut": "paye"}"#),
                                                  (.POST, "/api/v1/campagnes-evaluation/\(campaignID)/tirage", #"{"taille": 1}"#),

@@ -344,7 +344,7 @@ struct EvaluationAPIController: RouteCollection {
 
     // MARK: Decisions
 
-    struct DecisionBody: Decodable { var etape: String? }
+    struct DecisionBody: Decodable { var etape: String?; var fondement: String?; var motif: String? }
 
     @Sendable func issueDecision(req: Request) async throws -> Response {
         let (_, service) = try await Self.context(req, address: true)
@@ -352,10 +352,10 @@ struct EvaluationAPIController: RouteCollection {
         _ = try await service.findAssessment(id)
         let body = try Self.decode(DecisionBody.self, req)
         guard let step = body.etape else {
-            throw UserFacingError(.unprocessableEntity, "Champ obligatoire : « etape » (decision_1, decision_2 ou decision_finale).")
+            throw UserFacingError(.unprocessableEntity, "Champ obligatoire : « etape » (decision_1, decision_2, decision_finale ou decision_corrective).")
         }
         let decisions = EvaluationDecisions(db: req.db, app: req.application, actor: service.actor, now: req.now)
-        let decision = try await decisions.issue(id, step: String(step.prefix(30)))
+        let decision = try await decisions.issue(id, .init(step: String(step.prefix(30)), ground: body.fondement.map { String($0.prefix(40)) }, reason: body.motif))
         let response = try await DecisionDTO.make(decision, decisions: decisions).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: SiteURL.Route.apiDecision.path(try decision.requireID().uuidString.lowercased()))
         return response
@@ -595,6 +595,11 @@ struct DecisionDTO: Content {
     var documents: [DocumentRefDTO]
     var autoevaluation: UUID
     var version_resultats: Int
+    /// 1, then one more per corrective decision.
+    var tour: Int
+    /// A corrective decision's ground and reason, repeated on the decisions of its round.
+    var fondement: String?
+    var motif: String?
     var actes_possibles: [String]
     var evenements: [Event]
 
@@ -605,14 +610,21 @@ struct DecisionDTO: Content {
         let procedure = try EvaluationDecisions.fold(events)
         let step = DecisionStep(rawValue: decision.step) ?? .first
         let documents = try await EvaluationDocument.query(on: decisions.db).filter(\.$decisionID == decision.requireID()).sort(\.$createdAt).all()
-        let latest = try await decisions.decisions(owner).last?.id == decision.id
+        let all = try await decisions.decisions(owner)
+        let latest = all.last?.id == decision.id
         let mine = events.filter { $0.decisionID == decision.id }
+        // A final decision a later corrective decision withdrew; a second decision of an earlier
+        // round, whose period the procedure no longer holds.
+        let withdrawn = step == .final && all.contains { $0.step == DecisionStep.corrective.rawValue && $0.round > decision.round }
+        let earlierRound = decision.round < (all.map(\.round).max() ?? 1)
         return DecisionDTO(
-            id: try decision.requireID(), etape: decision.step, etat: latest ? step.state(in: procedure) : (step == .final ? "definitive" : "periode_close"),
-            echeance: latest ? step.deadline(in: procedure)?.lastDay.iso : step.deadline(in: procedure)?.lastDay.iso,
+            id: try decision.requireID(), etape: decision.step,
+            etat: withdrawn ? "retiree" : latest ? step.state(in: procedure) : (step == .final || step == .corrective ? "definitive" : "periode_close"),
+            echeance: earlierRound && step == .second ? nil : step.deadline(in: procedure)?.lastDay.iso,
             montant_total: decision.totalAmount,
             documents: documents.map { DocumentRefDTO(type: $0.type, version: $0.version, sha256: $0.sha256) },
             autoevaluation: decision.assessmentID, version_resultats: decision.resultVersion,
+            tour: decision.round, fondement: decision.ground, motif: decision.reason,
             actes_possibles: latest ? decisions.actor.role.map { EvaluationAct.available(in: procedure, for: $0).map(\.rawValue) } ?? [] : [],
             evenements: mine.map { record in
                 let details = try? JSONText.decode(ContractActDetails.self, from: record.details)
@@ -626,7 +638,8 @@ struct DecisionDTO: Content {
         try c.encode(id, forKey: .id); try c.encode(etape, forKey: .etape); try c.encode(etat, forKey: .etat)
         try c.encode(echeance, forKey: .echeance); try c.encode(montant_total, forKey: .montant_total)
         try c.encode(documents, forKey: .documents); try c.encode(autoevaluation, forKey: .autoevaluation)
-        try c.encode(version_resultats, forKey: .version_resultats); try c.encode(actes_possibles, forKey: .actes_possibles)
+        try c.encode(version_resultats, forKey: .version_resultats); try c.encode(tour, forKey: .tour)
+        try c.encode(fondement, forKey: .fondement); try c.encode(motif, forKey: .motif); try c.encode(actes_possibles, forKey: .actes_possibles)
         try c.encode(evenements, forKey: .evenements)
     }
 }

@@ -101,14 +101,14 @@ enum DemoEvaluation {
                                                                          reason: "Grille C1200 vérifiée sur pièces."))
             let now = Date()
             let decision = try await EvaluationDecisions(db: app.db, app: app, actor: director, now: now.addingTimeInterval(-6 * 86_400))
-                .issue(id, step: DecisionStep.first.rawValue)
+                .issue(id, .init(step: DecisionStep.first.rawValue))
             clock.set(now.addingTimeInterval(-5 * 86_400))
             _ = try await EvaluationDecisions(db: app.db, app: app, actor: lille, now: clock.now())
                 .act(on: try decision.requireID(), .init(type: EvaluationAct.receipt.rawValue))
         }
         func decide(_ id: UUID, _ day: String, receipt: ContractingActor, on received: String, observation: String? = nil) async throws {
             clock.set(at(day))
-            let decision = try await EvaluationDecisions(db: app.db, app: app, actor: director, now: clock.now()).issue(id, step: DecisionStep.first.rawValue)
+            let decision = try await EvaluationDecisions(db: app.db, app: app, actor: director, now: clock.now()).issue(id, .init(step: DecisionStep.first.rawValue))
             clock.set(at(received))
             _ = try await EvaluationDecisions(db: app.db, app: app, actor: receipt, now: clock.now())
                 .act(on: try decision.requireID(), .init(type: EvaluationAct.receipt.rawValue))
@@ -207,7 +207,7 @@ enum DemoEvaluation {
                 .review(id, .init(indicator: "GRILLE", decision: "acceptee", values: [:], reason: "Grille vérifiée en visite."))
             if finess == "590782215" {
                 clock.set(at("2019-05-15"))
-                _ = try await EvaluationDecisions(db: app.db, app: app, actor: director, now: clock.now()).issue(id, step: DecisionStep.first.rawValue)
+                _ = try await EvaluationDecisions(db: app.db, app: app, actor: director, now: clock.now()).issue(id, .init(step: DecisionStep.first.rawValue))
             }
         }
     }

@@ -314,6 +314,8 @@ struct EvaluationController: RouteCollection {
     struct DecisionView: Encodable {
         let label: String; let state: String; let deadline: String; let amount: String; let documents: [LinkView]
         let acts: [ActView]; let actHref: String
+        /// A corrective decision's ground and reason.
+        let ground: String; let reason: String
     }
     struct EventView: Encodable { let date: String; let what: String; let who: String; let text: String; let document: String; let documentHref: String }
     struct GridRow: Encodable {
@@ -398,7 +400,7 @@ struct EvaluationController: RouteCollection {
                 reviews: item.revues.map { ReviewView(date: Self.date($0.date), decision: ReviewDecision(rawValue: $0.decision)?.description ?? $0.decision,
                                                        value: ($0.valeur ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "),
                                                        reason: $0.motif, who: $0.auteur) },
-                canReview: service.reviews(definition) && [EvaluationProcedure.State.analysis.code, "reponses_1", "reponses_2"].contains(assessment.state)
+                canReview: service.reviews(definition) && EvaluationService.reviewStates.map(\.code).contains(assessment.state)
                     && assessment.submissions > 0,
                 simulation: simulated[item.code] ?? "",
                 declaredMeasures: item.mesures_declarees.map { Option(value: $0, label: catalogue?.measure($0)?.label ?? $0) },
@@ -409,7 +411,8 @@ struct EvaluationController: RouteCollection {
         let events = try await decisions.events(assessment)
         let unanswered = EvaluationDecisions.unanswered(events)
         let decisionViews = dto.decisions.map { d in
-            DecisionView(label: DecisionStep(rawValue: d.etape)?.description ?? d.etape, state: Self.decisionState(d.etat),
+            DecisionView(label: (DecisionStep(rawValue: d.etape)?.description ?? d.etape).capitalizedFirst + (d.tour > 1 ? " (tour \(d.tour))" : ""),
+                         state: Self.decisionState(d.etat),
                          deadline: Self.date(d.echeance), amount: Self.euros(d.montant_total),
                          documents: d.documents.map { LinkView(label: "décision (PDF scellé)", href: SiteURL.document($0.sha256).path) },
                          acts: d.actes_possibles.compactMap { EvaluationAct(rawValue: $0) }.map { act in
@@ -419,7 +422,9 @@ struct EvaluationController: RouteCollection {
                                      textRequired: act != .hearingRequest, needsDate: act == .hearing || (act == .receipt && principal.role != .establishment),
                                      needsObservation: act == .answer, needsNewDeadline: act == .hearing,
                                      pieceLabel: act == .receipt && principal.role != .establishment ? "Preuve de l'accusé de réception (courriel)" : (act == .observations ? "Pièce jointe (facultative)" : ""))
-                         }, actHref: Self.withCSRF(SiteURL.Route.decisionAct.path(d.id.uuidString.lowercased()), req))
+                         }, actHref: Self.withCSRF(SiteURL.Route.decisionAct.path(d.id.uuidString.lowercased()), req),
+                         ground: d.etape == DecisionStep.corrective.rawValue ? d.fondement.flatMap { CorrectionGround(rawValue: $0)?.description } ?? "" : "",
+                         reason: d.etape == DecisionStep.corrective.rawValue ? d.motif ?? "" : "")
         }
         // The 2018 grid: one row per criterion of the establishment's sectors.
         var gridRows: [GridRow] = []
@@ -508,6 +513,7 @@ struct EvaluationController: RouteCollection {
         case "periode_contradictoire": "période contradictoire en cours"
         case "periode_close": "période contradictoire close"
         case "definitive": "définitive"
+        case "retiree": "retirée par une décision corrective"
         default: code
         }
     }
@@ -602,7 +608,7 @@ struct EvaluationController: RouteCollection {
         }
     }
 
-    struct DecisionForm: Decodable { var etape: String? }
+    struct DecisionForm: Decodable { var etape: String?; var fondement: String?; var motif: String? }
 
     @Sendable func decide(req: Request) async throws -> Response {
         let (_, service) = try await Self.context(req)
@@ -611,7 +617,8 @@ struct EvaluationController: RouteCollection {
         let form = try req.content.decode(DecisionForm.self)
         do {
             let decision = try await EvaluationDecisions(db: req.db, app: req.application, actor: service.actor, now: req.now)
-                .issue(id, step: String((form.etape ?? "").prefix(30)))
+                .issue(id, .init(step: String((form.etape ?? "").prefix(30)), ground: form.fondement.map { String($0.prefix(40)) },
+                                 reason: form.motif))
             req.webSession?.setFlash("\(DecisionStep(rawValue: decision.step)?.description.capitalizedFirst ?? "Décision") prise et notifiée : \(Self.euros(decision.totalAmount)).")
             return req.redirect(to: SiteURL.Route.assessment.path(id.uuidString.lowercased()))
         } catch let error as UserFacingError where error.status.code < 500 && error.status != .notFound {

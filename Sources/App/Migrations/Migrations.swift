@@ -17,5 +17,6 @@ extension Application {
         migrations.add(ProtectAuditEvents())
         migrations.add(CreateContracting())
         migrations.add(CreateEvaluation())
+        migrations.add(CorrectiveDecisions())
     }
 }

@@ -140,6 +140,18 @@ final class EvaluationDecision: Model, @unchecked Sendable {
     @Field(key: "result_version") var resultVersion: Int
     @Field(key: "total_amount") var totalAmount: String
     @Field(key: "created_at") var createdAt: Date
+    /// 1 for the yearly decisions; each corrective decision starts the next round, whose second
+    /// and final decisions replace the earlier ones (their document version is the round).
+    @Field(key: "round") var round: Int
+    /// A corrective decision's ground (`CorrectionGround`) and reason in the director's words.
+    @OptionalField(key: "ground") var ground: String?
+    @OptionalField(key: "reason") var reason: String?
+    /// On a corrective decision: the last final decision whose amounts were already ordered or
+    /// paid; the new final decision's payment lines are then the differences from it.
+    @OptionalField(key: "settled_decision_id") var settledDecisionID: UUID?
+    /// On a decision after a correction: the FIR share, when it was capped to what the envelope
+    /// still held after the other establishments' decided shares (D12).
+    @OptionalField(key: "fir_cap") var firCap: String?
 
     init() {}
 }
@@ -242,4 +254,6 @@ final class PaymentRecord: Model, @unchecked Sendable {
     init() {}
 
     static let statuses = ["a_ordonnancer", "ordonnance", "paye"]
+    /// The statuses after which a corrected decision pays (or recovers) only the difference.
+    static let settled: Set<String> = ["ordonnance", "paye"]
 }

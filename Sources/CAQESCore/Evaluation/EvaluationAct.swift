@@ -119,26 +119,39 @@ public enum EvaluationActError: Error, Equatable, Sendable, CustomStringConverti
     }
 }
 
-/// The three decisions of the DG ARS on a yearly evaluation (DOMAIN B.5.2, D21), in order.
+/// The decisions of the DG ARS on a yearly evaluation (DOMAIN B.5.2, D21), in order, and the
+/// corrective decision: the only way back from a final decision. It withdraws the final decision
+/// for a stated reason and reopens the incentive; the corrected amount then goes through a new
+/// second decision, with its fifteen days to be heard, and a new final decision (one more round).
 public enum DecisionStep: String, Sendable, CaseIterable, Codable, Hashable, CustomStringConvertible {
     case first = "decision_1"
     case second = "decision_2"
     case final = "decision_finale"
+    case corrective = "decision_corrective"
 
     public static func parse(_ text: String) -> DecisionStep? { DecisionStep(rawValue: text) }
 
-    /// The state the evaluation must be in for the director to issue this decision.
-    public var issuedFrom: EvaluationProcedure.State {
+    /// The states the evaluation may be in for the director to issue this decision.
+    public var issuedFrom: Set<EvaluationProcedure.State> {
         switch self {
-        case .first: .analysis
-        case .second: .answers1
-        case .final: .answers2
+        case .first: [.analysis]
+        case .second: [.answers1, .reopened]
+        case .final: [.answers2]
+        case .corrective: [.finalDecision, .closed]
         }
     }
 
+    /// The procedure event the decision performs.
+    public var event: EvaluationProcedure.Event {
+        self == .corrective ? .reopen : .notifyDecision
+    }
+
+    /// Whether the decision must state its reason in the director's own words.
+    public var needsReason: Bool { self == .corrective }
+
     /// The next decision the director may issue on a procedure, if any.
     public static func next(for procedure: EvaluationProcedure) -> DecisionStep? {
-        allCases.first { $0.issuedFrom == procedure.state }
+        allCases.first { $0.issuedFrom.contains(procedure.state) }
     }
 
     /// The contradictory period this decision opens, none for the final one.
@@ -146,7 +159,7 @@ public enum DecisionStep: String, Sendable, CaseIterable, Codable, Hashable, Cus
         switch self {
         case .first: .evaluation1
         case .second: .evaluation2
-        case .final: nil
+        case .final, .corrective: nil
         }
     }
 
@@ -154,7 +167,7 @@ public enum DecisionStep: String, Sendable, CaseIterable, Codable, Hashable, Cus
     /// its contradictory period running, that period over, or final.
     public func state(in procedure: EvaluationProcedure) -> String {
         switch (self, procedure.state) {
-        case (.final, _): "definitive"
+        case (.final, _), (.corrective, _): "definitive"
         case (.first, .decision1Notified), (.second, .decision2Notified): "notifiee"
         case (.first, .contradictory1), (.second, .contradictory2): "periode_contradictoire"
         default: "periode_close"
@@ -166,7 +179,7 @@ public enum DecisionStep: String, Sendable, CaseIterable, Codable, Hashable, Cus
         switch self {
         case .first: procedure.firstPeriod?.deadline
         case .second: procedure.secondPeriod?.deadline
-        case .final: nil
+        case .final, .corrective: nil
         }
     }
 
@@ -176,6 +189,7 @@ public enum DecisionStep: String, Sendable, CaseIterable, Codable, Hashable, Cus
         case .first: "première décision (résultats et éligibilité)"
         case .second: "deuxième décision (montant de l'intéressement)"
         case .final: "décision définitive"
+        case .corrective: "décision corrective (réouverture de l'intéressement)"
         }
     }
 
@@ -191,6 +205,9 @@ public enum DecisionStep: String, Sendable, CaseIterable, Codable, Hashable, Cus
             basis.append("L'établissement dispose d'un mois à compter de la réception de la présente décision pour présenter des observations écrites ou demander à être entendu.")
         case .second:
             basis.append("L'établissement dispose de quinze jours à compter de la réception de la présente décision pour présenter des observations écrites ou demander à être entendu.")
+        case .corrective:
+            basis.append("Articles L242-1 à L242-4 du code des relations entre le public et l'administration : une décision créatrice de droits n'est retirée que si elle est illégale, dans les quatre mois suivant son édiction, ou à la demande de son bénéficiaire pour lui substituer une décision plus favorable.")
+            basis.append("Le montant corrigé fera l'objet d'une nouvelle deuxième décision : l'établissement disposera de quinze jours à compter de sa réception pour présenter des observations écrites ou demander à être entendu (articles L121-1 et L122-1 du même code), avant une nouvelle décision définitive.")
         case .final:
             basis.append("La présente décision peut faire l'objet d'un recours gracieux auprès du directeur général de l'ARS ou d'un recours contentieux devant le tribunal administratif dans un délai de deux mois à compter de sa notification.")
         }
@@ -213,6 +230,7 @@ extension EvaluationProcedure.State {
         case .answers2: "reponses_2"
         case .finalDecision: "decision_finale"
         case .closed: "cloturee"
+        case .reopened: "reouverte"
         }
     }
 
@@ -225,7 +243,7 @@ extension EvaluationProcedure.State {
     public var waitingOn: String {
         switch self {
         case .open, .selfAssessment, .decision1Notified, .decision2Notified, .contradictory1, .contradictory2: "etablissement"
-        case .analysis, .answers1, .answers2, .finalDecision: "ars"
+        case .analysis, .answers1, .answers2, .finalDecision, .reopened: "ars"
         case .closed: ""
         }
     }

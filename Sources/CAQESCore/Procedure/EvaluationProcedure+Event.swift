@@ -19,6 +19,9 @@ extension EvaluationProcedure {
         case answerObservation
         /// The campaign is closed for this establishment.
         case close
+        /// A corrective decision of the DG ARS withdraws the final decision and reopens the
+        /// incentive: the results are reviewed again and a new second decision is notified.
+        case reopen
 
         /// The kind of event, without its data: what the event log stores and tests enumerate.
         public enum Kind: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
@@ -31,6 +34,7 @@ extension EvaluationProcedure {
             case expire = "expire"
             case answerObservation = "answer_observation"
             case close = "close"
+            case reopen = "reopen"
 
             /// Reads a stored event name.
             public static func parse(_ text: String) throws(ProcedureError) -> Kind {
@@ -50,6 +54,7 @@ extension EvaluationProcedure {
                 case .expire: return "expiration du délai"
                 case .answerObservation: return "réponse de l'ARS à une observation"
                 case .close: return "clôture de l'évaluation"
+                case .reopen: return "décision corrective (réouverture de l'intéressement)"
                 }
             }
         }
@@ -65,6 +70,7 @@ extension EvaluationProcedure {
             case .expire: return .expire
             case .answerObservation: return .answerObservation
             case .close: return .close
+            case .reopen: return .reopen
             }
         }
     }

@@ -26,7 +26,9 @@ extension EvaluationProcedure {
             next.decisionSentOn = now
             switch state {
             case .analysis: next.state = .decision1Notified
-            case .answers1: next.state = .decision2Notified
+            // After a corrective decision the corrected amount is a new second decision: the
+            // establishment has its fifteen days to be heard before the new final decision.
+            case .answers1, .reopened: next.state = .decision2Notified
             default:
                 next.finalDecisionOn = now
                 next.state = .finalDecision
@@ -73,6 +75,10 @@ extension EvaluationProcedure {
         case .close:
             next.closedOn = now
             next.state = .closed
+
+        case .reopen:
+            next.reopenedOn = now
+            next.state = .reopened
         }
         return next
     }

@@ -3,7 +3,8 @@
 /// Path: campaign open → self-assessment → analysis → first DG ARS decision (results and
 /// eligibility) → first contradictory period (1 month from proven receipt) → answers → second
 /// decision (with the incentive amount) → second contradictory period (15 days) → answers →
-/// final decision → closed. A hearing requested in time holds a period open until the ARS records
+/// final decision → closed. Only a corrective decision reopens a final decision: the results are
+/// reviewed again, then a new second decision and its period lead to a new final one. A hearing requested in time holds a period open until the ARS records
 /// it; the ARS then sets the new deadline (default 7 days after). A value like `ContractProcedure`:
 /// the state is stored as its raw string, the periods beside it.
 public struct EvaluationProcedure: Hashable, Sendable, Codable {
@@ -15,6 +16,8 @@ public struct EvaluationProcedure: Hashable, Sendable, Codable {
     public var selfAssessmentSubmittedOn: LocalDate?
     public var finalDecisionOn: LocalDate?
     public var closedOn: LocalDate?
+    /// Date of the last corrective decision, if any.
+    public var reopenedOn: LocalDate?
 
     public init(state: State = .open, decisionSentOn: LocalDate? = nil,
                 firstPeriod: ContradictoryPeriod? = nil, secondPeriod: ContradictoryPeriod? = nil,
@@ -51,6 +54,7 @@ public struct EvaluationProcedure: Hashable, Sendable, Codable {
         case answers2 = "answers2"
         case finalDecision = "final_decision"
         case closed = "closed"
+        case reopened = "reopened"
 
         /// Reads a stored state name.
         public static func parse(_ text: String) throws(ProcedureError) -> State {
@@ -72,6 +76,7 @@ public struct EvaluationProcedure: Hashable, Sendable, Codable {
             case .answers2: return "réponses aux observations (second tour)"
             case .finalDecision: return "décision définitive notifiée"
             case .closed: return "clôturée"
+            case .reopened: return "rouverte par une décision corrective"
             }
         }
     }
@@ -86,8 +91,9 @@ public struct EvaluationProcedure: Hashable, Sendable, Codable {
         case .decision1Notified, .decision2Notified: return [.recordReceipt]
         case .contradictory1, .contradictory2:
             return [.recordReceipt, .receiveObservations, .recordHearing, .expire, .answerObservation]
-        case .finalDecision: return [.close]
-        case .closed: return []
+        case .finalDecision: return [.close, .reopen]
+        case .closed: return [.reopen]
+        case .reopened: return [.notifyDecision]
         }
     }
 }

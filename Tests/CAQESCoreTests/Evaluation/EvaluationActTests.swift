@@ -64,7 +64,8 @@ struct EvaluationActTests {
     func decisions() throws {
         let table: [(State, DecisionStep?)] = [
             (.open, nil), (.selfAssessment, nil), (.analysis, .first), (.decision1Notified, nil), (.contradictory1, nil),
-            (.answers1, .second), (.decision2Notified, nil), (.contradictory2, nil), (.answers2, .final), (.finalDecision, nil), (.closed, nil),
+            (.answers1, .second), (.decision2Notified, nil), (.contradictory2, nil), (.answers2, .final),
+            (.finalDecision, .corrective), (.closed, .corrective), (.reopened, .second),
         ]
         for (state, step) in table {
             #expect(DecisionStep.next(for: try EvaluationFixtures.run(EvaluationFixtures.steps(to: state))) == step, "\(state)")
@@ -78,6 +79,54 @@ struct EvaluationActTests {
         #expect(DecisionStep.first.legalBasis.contains { $0.contains("D162-16") })
         #expect(Set(State.allCases.map(\.code)).count == State.allCases.count)
         for state in State.allCases { #expect(State(code: state.code) == state) }
+    }
+
+    @Test("Corrective decision: it reopens, needs its reason, cites the CRPA, and the new round is decision 2 then final")
+    func corrective() throws {
+        #expect(DecisionStep.corrective.event == .reopen && DecisionStep.final.event == .notifyDecision)
+        #expect(DecisionStep.corrective.needsReason && !DecisionStep.final.needsReason)
+        #expect(DecisionStep.corrective.period == nil && DecisionStep.corrective.legalBasis.contains { $0.contains("L242-4") })
+        let reopened = try EvaluationFixtures.run(EvaluationFixtures.steps(to: .reopened))
+        #expect(reopened.state.code == "reouverte" && reopened.state.waitingOn == "ars")
+        // No act on the corrective decision: the next step is the ARS's new second decision.
+        for role in Role.allCases { #expect(EvaluationAct.available(in: reopened, for: role).isEmpty) }
+    }
+
+    @Test("Grounds of a correction (CRPA L242-1, L242-4): four months for an illegal decision, more favourable on request",
+          arguments: [
+            (CorrectionGround.illegality, "31/12/2024", "30/04/2025", true), (.illegality, "31/12/2024", "01/05/2025", false),
+            (.illegality, "31/10/2024", "28/02/2025", true), (.illegality, "31/10/2024", "01/03/2025", false),
+            (.beneficiaryRequest, "31/12/2024", "31/12/2030", true),
+          ])
+    func grounds(ground: CorrectionGround, decided: String, today: String, allowed: Bool) {
+        if allowed {
+            #expect(throws: Never.self, "\(ground) \(decided) → \(today)") { try ground.check(decidedOn: day(decided), today: day(today)) }
+        } else {
+            #expect(throws: CorrectionError.tooLate(decidedOn: day(decided), lastDay: ground.lastDay(after: day(decided))!)) {
+                try ground.check(decidedOn: day(decided), today: day(today))
+            }
+        }
+    }
+
+    @Test("On the establishment's request the corrected amount may not be lower; for illegality it may")
+    func favourable() throws {
+        let lower = Decimal(string: "8999.99")!
+        #expect(throws: CorrectionError.lessFavourable(corrected: lower, withdrawn: 9_000)) {
+            try CorrectionGround.beneficiaryRequest.check(corrected: lower, withdrawn: 9_000)
+        }
+        try CorrectionGround.beneficiaryRequest.check(corrected: 9_000, withdrawn: 9_000)
+        try CorrectionGround.illegality.check(corrected: 0, withdrawn: 9_000)
+    }
+
+    @Test("A corrected FIR share never takes the envelope past its total (D12)",
+          arguments: [
+            ("100000", "40000", "50000", "40000", false), ("100000", "60000", "50000", "50000", true),
+            ("100000", "60000", "120000", "0", true), ("100000.005", "100000.01", "0", "100000", true),
+          ])
+    func correctedShare(envelope: String, recomputed: String, others: String, expected: String, capped: Bool) {
+        let result = RegionalEnvelope.correctedShare(recomputed: Decimal(string: recomputed)!, envelope: Decimal(string: envelope)!,
+                                                     decidedForOthers: Decimal(string: others)!)
+        #expect(result.amount == Decimal(string: expected)! && result.capped == capped)
     }
 
     @Test("IDF 2024 calendar: phases from the chosen dates and the legal periods")

@@ -27,6 +27,7 @@ enum EvaluationFixtures {
         case .answers2: return contradictory2 + [(.expire, "31/12/2024")]
         case .finalDecision: return finalDecision
         case .closed: return finalDecision + [(.close, "15/01/2025")]
+        case .reopened: return finalDecision + [(.reopen, "20/01/2025")]
         }
     }
 
@@ -49,6 +50,7 @@ enum EvaluationFixtures {
         case .expire: return .expire
         case .answerObservation: return .answerObservation
         case .close: return .close
+        case .reopen: return .reopen
         }
     }
 }
@@ -69,8 +71,9 @@ struct EvaluationProcedureTests {
         .decision2Notified: [.recordReceipt],
         .contradictory2: [.recordReceipt, .receiveObservations, .recordHearing, .expire, .answerObservation],
         .answers2: [.notifyDecision, .answerObservation],
-        .finalDecision: [.close],
-        .closed: [],
+        .finalDecision: [.close, .reopen],
+        .closed: [.reopen],
+        .reopened: [.notifyDecision],
     ]
 
     /// Allowed pairs whose fixture trips a rule on purpose: no hearing was requested.
@@ -154,6 +157,23 @@ struct EvaluationProcedureTests {
         #expect(throws: ProcedureError.tooLate(event: "observations de l'établissement", date: day("31/12/2024"), lastDay: day("30/12/2024"))) {
             try EvaluationProcedure.transition(from: open, event: .receiveObservations(hearingRequested: true), now: day("31/12/2024"))
         }
+    }
+
+    @Test("A corrective decision reopens the final one; a new second decision and its 15 days lead to a new final decision")
+    func correctiveRound() throws {
+        let reopened = try EvaluationFixtures.run(EvaluationFixtures.steps(to: .reopened))
+        #expect(reopened.state == .reopened && reopened.reopenedOn == day("20/01/2025") && reopened.finalDecisionOn == day("31/12/2024"))
+        #expect(reopened.currentPeriod == nil)
+        let steps = EvaluationFixtures.steps(to: .reopened) + [
+            (.notifyDecision, "03/02/2025"), EvaluationFixtures.receipt("04/02/2025"), (.expire, "20/02/2025"), (.notifyDecision, "21/02/2025"),
+        ]
+        var procedure = try EvaluationFixtures.run(Array(steps.prefix(steps.count - 2)))
+        // The new second period: 15 days from 4 Feb end on 19 Feb.
+        #expect(procedure.state == .contradictory2 && procedure.secondPeriod?.deadline.lastDay == day("19/02/2025"))
+        procedure = try EvaluationFixtures.run(steps)
+        #expect(procedure.state == .finalDecision && procedure.finalDecisionOn == day("21/02/2025"))
+        // And a later correction again.
+        #expect(try EvaluationProcedure.transition(from: procedure, event: .reopen, now: day("01/03/2025")).state == .reopened)
     }
 
     @Test("The full campaign ends closed, with its final decision date")

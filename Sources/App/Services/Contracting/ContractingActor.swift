@@ -61,6 +61,9 @@ enum APIAmount {
         return value
     }
 
+    /// A stored amount (written by `text`) read back exactly.
+    static func value(_ text: String) -> Decimal? { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) }
+
     static func text(_ value: Decimal) -> String {
         let rounded = Money.roundToCent(value)
         var text = rounded.description

@@ -14,10 +14,14 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @Field(key: "subject") var subject: String
     @Field(key: "body") var body: String
     @OptionalField(key: "contract_id") var contractID: UUID?
+    /// The self-assessment an evaluation message concerns; its reminders check it, not the contract.
+    @OptionalField(key: "assessment_id") var assessmentID: UUID?
     /// `acte`, `rappel`.
     @Field(key: "kind") var kind: String
     @Field(key: "send_after") var sendAfter: Date
-    /// A reminder is sent only if the contract is still in this state with this deadline.
+    /// A reminder is sent only if the contract is still in this state with this deadline; for a
+    /// self-assessment, in one of these `|`-separated states, and with this period deadline
+    /// unless it is empty (the entry and final-decision dates are the campaign's).
     @OptionalField(key: "expect_state") var expectState: String?
     @OptionalField(key: "expect_deadline") var expectDeadline: String?
     /// `en attente`, `envoyé`, `sans objet`, `échoué`.
@@ -85,7 +89,7 @@ enum Notifications {
 
                               Ce message est envoyé automatiquement par la plateforme CAQES.
                               """,
-                              contract: id, kind: "acte", sendAfter: now, expect: nil, at: now, on: db)
+                              contract: id, assessment: nil, kind: "acte", sendAfter: now, expect: nil, at: now, on: db)
             }
         }
         // Reminders before the deadline, to whoever must act, while nothing has changed.
@@ -105,7 +109,7 @@ enum Notifications {
 
                                       Ouvrir le contrat : \(link)
                                       """,
-                                      contract: id, kind: "rappel", sendAfter: sendAfter,
+                                      contract: id, assessment: nil, kind: "rappel", sendAfter: sendAfter,
                                       expect: (procedure.state.code, deadline.lastDay.iso), at: now, on: db)
                     }
                 }
@@ -120,8 +124,8 @@ enum Notifications {
         return "Actions possibles pour vous : \(names.joined(separator: ", "))."
     }
 
-    static func add(_ recipient: Recipient, subject: String, body: String, contract: UUID?, kind: String, sendAfter: Date,
-                            expect: (String, String)?, at now: Date, on db: any Database) async throws {
+    static func add(_ recipient: Recipient, subject: String, body: String, contract: UUID?, assessment: UUID?, kind: String, sendAfter: Date,
+                    expect: (String, String)?, at now: Date, on db: any Database) async throws {
         let message = OutboxMessage()
         message.id = UUID()
         message.recipient = recipient.email
@@ -129,6 +133,7 @@ enum Notifications {
         message.subject = subject
         message.body = body
         message.contractID = contract
+        message.assessmentID = assessment
         message.kind = kind
         message.sendAfter = sendAfter
         message.expectState = expect?.0

@@ -7,7 +7,8 @@ import Vapor
 
 /// Sends the outbox: messages due now go out through SMTP (`CAQES_SMTP_URL`, STARTTLS and
 /// authentication) or, without it, are written as `.eml` files in the store's `outbox/` folder
-/// (development, demo). A reminder whose contract has moved on is dropped (« sans objet »).
+/// (development, demo). A reminder whose contract or self-assessment has moved on is dropped
+/// (« sans objet »).
 enum Outbox {
     static let pending = "en attente", sent = "envoyé", moot = "sans objet", failed = "échoué"
     static let maxAttempts = 5
@@ -31,7 +32,16 @@ enum Outbox {
             let claimed = try await sql.update("outbox").set("state", to: SQLBind("en cours"))
                 .where("id", .equal, SQLBind(message.id)).where("state", .equal, SQLBind(pending)).returning("id").all()
             guard !claimed.isEmpty else { continue }
-            if let expected = message.expectState, let id = message.contractID {
+            if let expected = message.expectState, let id = message.assessmentID {
+                let assessment = try await SelfAssessment.find(id, on: app.db)
+                let states = expected.split(separator: "|").map(String.init)
+                let deadline = message.expectDeadline ?? ""
+                if !states.contains(assessment?.state ?? "") || (!deadline.isEmpty && assessment?.deadline != deadline) {
+                    message.state = moot
+                    try await message.save(on: app.db)
+                    continue
+                }
+            } else if let expected = message.expectState, let id = message.contractID {
                 let contract = try await Contract.find(id, on: app.db)
                 if contract?.state != expected || contract?.deadline != message.expectDeadline {
                     message.state = moot

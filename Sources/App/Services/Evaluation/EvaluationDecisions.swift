@@ -32,8 +32,12 @@ struct EvaluationDecisions {
         return procedure
     }
 
+    /// In the order they were taken: by round, and within a round the corrective decision that
+    /// opened it, then the first, second and final decisions (never two at once, whatever the clock).
     func decisions(_ assessment: SelfAssessment) async throws -> [EvaluationDecision] {
-        try await EvaluationDecision.query(on: db).filter(\.$assessmentID == assessment.requireID()).sort(\.$createdAt).all()
+        let order = Dictionary(uniqueKeysWithValues: [DecisionStep.corrective, .first, .second, .final].enumerated().map { ($1.rawValue, $0) })
+        return try await EvaluationDecision.query(on: db).filter(\.$assessmentID == assessment.requireID()).all()
+            .sorted { ($0.round, order[$0.step] ?? 9) < ($1.round, order[$1.step] ?? 9) }
     }
 
     /// A decision, scoped like its self-assessment.
@@ -86,6 +90,7 @@ struct EvaluationDecisions {
             let runAt = period.deadline.endInstant(timeZone: LegalClock.paris).addingTimeInterval(1)
             _ = try await JobQueue.enqueue(kind: Self.expiryKind, payload: ExpiryPayload(autoevaluation: id, echeance: period.deadline.lastDay.iso),
                                            actor: AuditActor(id: nil, label: "plateforme"), fileSHA256: nil, runAt: runAt, at: now, on: db)
+            try await EvaluationNotifications.periodReminders(assessment, procedure: next, siteURL: app.caqesSettings.publicURL, at: now, on: db)
         }
         return (record, next)
     }
@@ -154,22 +159,45 @@ struct EvaluationDecisions {
 
     // MARK: Decisions
 
+    /// What the director decides: the step, and for a corrective decision its ground and reason.
+    struct IssueRequest: Sendable {
+        var step: String
+        var ground: String? = nil
+        var reason: String? = nil
+    }
+
     /// Issues the next decision: the director only, in the state the step needs, every
     /// observation of the previous period answered (D21), on the latest results; the motivated
-    /// PDF is sealed and the establishment notified.
-    func issue(_ assessmentID: UUID, step text: String) async throws -> EvaluationDecision {
+    /// PDF is sealed and the establishment notified. A corrective decision withdraws the final
+    /// decision (CRPA L242-1 to L242-4) and starts the next round.
+    func issue(_ assessmentID: UUID, _ request: IssueRequest) async throws -> EvaluationDecision {
         let assessment = try await EvaluationService(db: db, app: app, actor: actor, now: now).findAssessment(assessmentID)
         guard actor.role == .arsDirector else {
             throw UserFacingError(.forbidden, "Les décisions sont prises par le directeur général de l'ARS (rôle direction).")
         }
-        guard let step = DecisionStep.parse(text) else {
-            throw UserFacingError(.unprocessableEntity, "« etape » : « \(text.prefix(30)) » inconnue (attendu : decision_1, decision_2 ou decision_finale).")
+        guard let step = DecisionStep.parse(request.step) else {
+            throw UserFacingError(.unprocessableEntity, "« etape » : « \(request.step.prefix(30)) » inconnue (attendu : decision_1, decision_2, decision_finale ou decision_corrective).")
+        }
+        if step != .corrective, request.ground != nil || request.reason != nil {
+            throw UserFacingError(.unprocessableEntity, "« fondement » et « motif » ne s'emploient qu'avec une décision corrective (etape : decision_corrective).")
         }
         let events = try await events(assessment)
         let procedure = try Self.fold(events)
-        guard procedure.state == step.issuedFrom else {
+        guard step.issuedFrom.contains(procedure.state) else {
             let expected = DecisionStep.next(for: procedure).map { " (étape attendue : \($0.rawValue))" } ?? ""
             throw UserFacingError(.conflict, "L'évaluation est « \(procedure.state.description) » : la \(step.description) n'est pas possible maintenant\(expected).")
+        }
+        let earlier = try await decisions(assessment)
+        let round = (earlier.map(\.round).max() ?? 1) + (step == .corrective ? 1 : 0)
+        // The round's corrective decision and the final decision it withdrew, past round 1.
+        let corrective = step == .corrective ? nil : earlier.last { $0.step == DecisionStep.corrective.rawValue && $0.round == round }
+        let withdrawn = earlier.last { $0.step == DecisionStep.final.rawValue && $0.round < round }
+        var ground: CorrectionGround?, reason: String?
+        if step == .corrective {
+            (ground, reason) = try Self.correctionGrounds(request, withdrawn: withdrawn, today: today)
+        } else if let corrective {
+            ground = corrective.ground.flatMap(CorrectionGround.init(rawValue:))
+            reason = corrective.reason
         }
         let reviews = try await AssessmentReview.query(on: db).filter(\.$assessmentID == assessment.requireID()).all()
         let statuses = EvaluationService.statuses(assessment, reviews: reviews)
@@ -196,35 +224,100 @@ struct EvaluationDecisions {
             }
         }
         let results = EvaluationResults(db: db, app: app, actor: actor, now: now)
-        let run = try await results.current(campaign)
-        let lines = try await results.lines(campaign, version: run.version)
-            .filter { $0.holderFINESS == assessment.holderFINESS && (step != .first || $0.kind != "fir") }
-        let total = lines.reduce(Decimal(0)) { $0 + (Decimal(string: $1.amount, locale: Locale(identifier: "en_US_POSIX")) ?? 0) }
         let decision = EvaluationDecision()
         decision.id = UUID()
         decision.assessmentID = try assessment.requireID()
         decision.step = step.rawValue
-        decision.resultVersion = run.version
-        decision.totalAmount = APIAmount.text(total)
+        decision.round = round
+        decision.ground = ground?.rawValue
+        decision.reason = reason
         decision.createdAt = now
-        try await db.transaction { db in
+        var lines: [EvaluationResultRecord]
+        if step == .corrective, let withdrawn {
+            // The corrective decision states the amounts it withdraws, as they were decided.
+            decision.resultVersion = withdrawn.resultVersion
+            lines = try await results.decidedLines(withdrawn, holder: assessment.holderFINESS, campaign: campaign)
+            let status = try await PaymentRecord.query(on: db).filter(\.$campaignID == campaign.requireID())
+                .filter(\.$holderFINESS == assessment.holderFINESS).first()?.status
+            let previous = earlier.last { $0.step == DecisionStep.corrective.rawValue }
+            decision.settledDecisionID = PaymentRecord.settled.contains(status ?? "") ? withdrawn.id : previous?.settledDecisionID
+            decision.firCap = withdrawn.firCap
+        } else {
+            let run = try await results.current(campaign)
+            decision.resultVersion = run.version
+            decision.settledDecisionID = corrective?.settledDecisionID
+            lines = try await results.decidedLines(decision, holder: assessment.holderFINESS, campaign: campaign)
+            if round > 1, let fir = lines.first(where: { $0.kind == "fir" }) {
+                // A corrected share never takes the envelope past its total (D12).
+                let others = try await results.decidedFIR(campaign, except: assessment.holderFINESS)
+                let share = RegionalEnvelope.correctedShare(recomputed: APIAmount.value(fir.amount) ?? 0,
+                                                            envelope: APIAmount.value(campaign.envelope) ?? 0, decidedForOthers: others)
+                if share.capped {
+                    decision.firCap = APIAmount.text(share.amount)
+                    EvaluationResults.cap(fir, to: decision.firCap!)
+                }
+            }
+        }
+        let total = lines.reduce(Decimal(0)) { $0 + (APIAmount.value($1.amount) ?? 0) }
+        decision.totalAmount = APIAmount.text(total)
+        if step != .corrective, let ground, let withdrawn {
+            do { try ground.check(corrected: total, withdrawn: APIAmount.value(withdrawn.totalAmount) ?? 0) } catch {
+                throw UserFacingError(.conflict, error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+            }
+        }
+        try await db.transaction { [ground, reason, lines] db in
             let inner = EvaluationDecisions(db: db, app: app, actor: actor, now: now)
-            if try await EvaluationDecision.query(on: db).filter(\.$assessmentID == decision.assessmentID).filter(\.$step == step.rawValue).first() != nil {
+            if try await EvaluationDecision.query(on: db).filter(\.$assessmentID == decision.assessmentID).filter(\.$step == step.rawValue)
+                .filter(\.$round == round).first() != nil {
                 throw UserFacingError(.conflict, "La \(step.description) existe déjà.")
             }
             try await decision.create(on: db)
+            var correction: EvaluationDocumentBuilder.Correction?
+            if let ground, let reason, let withdrawn, let withdrawnID = withdrawn.id {
+                let document = try await EvaluationDocument.query(on: db).filter(\.$decisionID == withdrawnID).filter(\.$type == withdrawn.step).first()
+                correction = .init(ground: ground, reason: reason, withdrawnOn: LegalClock.today(withdrawn.createdAt), withdrawnSHA: document?.sha256 ?? "—",
+                                   withdrawnTotal: APIAmount.value(withdrawn.totalAmount) ?? 0, settled: decision.settledDecisionID != nil)
+            }
             let builder = EvaluationDocumentBuilder(assessment: assessment, year: campaign.year, catalogues: try app.catalogues(),
                                                     siteURL: app.caqesSettings.publicURL, today: today)
-            let content = builder.decision(step, lines: lines, total: total, resultVersion: run.version, events: events, reviews: reviews)
-            let sha = try await inner.store(content, assessment: assessment, type: step.rawValue, decision: decision.id, version: 1)
-            let (_, next) = try await inner.append(.notifyDecision, act: step.rawValue, to: assessment, decision: decision.id,
-                                                   details: ContractActDetails(), document: sha)
-            try await EvaluationNotifications.decision(assessment, step: step, procedure: next, documentSHA: sha,
+            let content = builder.decision(step, round: round, correction: correction, lines: lines, total: total, resultVersion: decision.resultVersion,
+                                           events: events, reviews: reviews)
+            let sha = try await inner.store(content, assessment: assessment, type: step.rawValue, decision: decision.id, version: round)
+            let (_, next) = try await inner.append(step.event, act: step.rawValue, to: assessment, decision: decision.id,
+                                                   details: ContractActDetails(texte: reason), document: sha)
+            if step == .final, decision.settledDecisionID != nil,
+               let payment = try await PaymentRecord.query(on: db).filter(\.$campaignID == campaign.requireID()).filter(\.$holderFINESS == assessment.holderFINESS).first() {
+                // The difference from what was paid is a new payment (or a recovery) to order.
+                payment.status = "a_ordonnancer"
+                payment.updatedBy = actor.label
+                payment.updatedAt = now
+                try await payment.save(on: db)
+            }
+            try await EvaluationNotifications.decision(assessment, step: step, procedure: next, documentSHA: sha, reason: reason,
                                                        siteURL: app.caqesSettings.publicURL, at: now, on: db)
             try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.\(step.rawValue)", target: "auto-évaluation \(decision.assessmentID.uuidString.lowercased())",
-                                      details: "\(assessment.holderFINESS) : \(step.description), \(FrenchNumberFormat.euros(total)), résultats v\(run.version), document \(sha.prefix(16))…", at: now)
+                                      details: "\(assessment.holderFINESS) : \(step.description)\(round > 1 ? " (tour \(round))" : ""), \(FrenchNumberFormat.euros(total)), résultats v\(decision.resultVersion), document \(sha.prefix(16))…"
+                                        + (reason.map { ", motif : \($0.prefix(200))" } ?? ""), at: now)
         }
         return decision
+    }
+
+    /// A corrective decision's ground and reason, checked: the reason in the director's words,
+    /// a known ground, still within its time limit (CRPA L242-1).
+    static func correctionGrounds(_ request: IssueRequest, withdrawn: EvaluationDecision?, today: LocalDate) throws -> (CorrectionGround, String) {
+        let reason = (request.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else {
+            throw UserFacingError(.unprocessableEntity, "« motif » est obligatoire pour une décision corrective : dites ce qui est corrigé et pourquoi.")
+        }
+        guard reason.count <= 5_000 else { throw UserFacingError(.unprocessableEntity, "« motif » : 5 000 caractères au plus.") }
+        guard let text = request.ground, let ground = CorrectionGround(rawValue: text) else {
+            throw UserFacingError(.unprocessableEntity, "« fondement » : \(request.ground.map { "« \($0.prefix(30)) » inconnu" } ?? "obligatoire") (attendu : illegalite — décision illégale, dans les quatre mois — ou demande_beneficiaire — à la demande de l'établissement, pour une décision plus favorable).")
+        }
+        guard let withdrawn else { throw UserFacingError(.conflict, "Aucune décision définitive à corriger.") }
+        do { try ground.check(decidedOn: LegalClock.today(withdrawn.createdAt), today: today) } catch {
+            throw UserFacingError(.conflict, error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+        }
+        return (ground, reason)
     }
 
     /// Observations and hearing requests that no `reponse` answers yet.

@@ -49,13 +49,33 @@ struct EvaluationDocumentBuilder {
                                blocks: blocks, footer: footer("rapport d'auto-évaluation", version: version))
     }
 
-    func decision(_ step: DecisionStep, lines: [EvaluationResultRecord], total: Decimal, resultVersion: Int,
-                  events: [EvaluationEventRecord], reviews: [AssessmentReview]) -> DocumentContent {
+    /// The final decision a corrective decision withdraws, and why.
+    struct Correction {
+        let ground: CorrectionGround
+        let reason: String
+        let withdrawnOn: LocalDate
+        let withdrawnSHA: String
+        let withdrawnTotal: Decimal
+        /// The withdrawn amounts were already ordered or paid: only the difference is paid.
+        let settled: Bool
+    }
+
+    /// A decision; `round` > 1 follows the corrective decision `correction` (its own document
+    /// states the withdrawal, the following ones recall it).
+    func decision(_ step: DecisionStep, round: Int = 1, correction: Correction? = nil, lines: [EvaluationResultRecord], total: Decimal,
+                  resultVersion: Int, events: [EvaluationEventRecord], reviews: [AssessmentReview]) -> DocumentContent {
         var blocks: [Block] = [
             .heading("Décision du directeur général de l'ARS — \(step.description)", level: 1),
-            .keyValues(parties + [KeyValue("Résultats", "version \(resultVersion) du calcul de la campagne")]),
-            .heading("Base légale", level: 2),
+            .keyValues(parties + [KeyValue("Résultats", "version \(resultVersion) du calcul de la campagne")]
+                       + (correction.map { [KeyValue("Décision corrective", "tour \(round) : décision définitive du \($0.withdrawnOn) retirée (\($0.ground.rawValue))")] } ?? [])),
         ]
+        if let correction {
+            blocks.append(.heading(step == .corrective ? "Motif du retrait" : "Décision corrective préalable", level: 2))
+            blocks.append(.paragraph([.bold("Décision retirée : "), TextRun("décision définitive du \(correction.withdrawnOn), montant \(FrenchNumberFormat.euros(correction.withdrawnTotal)), empreinte SHA-256 \(correction.withdrawnSHA).")]))
+            blocks.append(.paragraph([.bold("Fondement : "), TextRun(correction.ground.description + ".")]))
+            blocks.append(.paragraph([.bold("Motif : "), TextRun(correction.reason)]))
+        }
+        blocks.append(.heading("Base légale", level: 2))
         let isGrid = lines.contains { $0.kind == "grille" }
         if isGrid {
             blocks += [
@@ -81,6 +101,8 @@ struct EvaluationDocumentBuilder {
         let observations = events.filter { $0.act == EvaluationAct.observations.rawValue || $0.act == EvaluationAct.hearingRequest.rawValue }
         if observations.isEmpty {
             blocks.append(.text(step == .first ? "Première décision : la période contradictoire s'ouvre à sa réception." : "L'établissement n'a présenté aucune observation."))
+        } else if step == .corrective {
+            blocks.append(.text("Les observations présentées lors des périodes contradictoires ont reçu leur réponse dans les décisions précédentes, rappelées ci-dessous."))
         }
         for (index, record) in observations.enumerated() {
             let details = try? JSONText.decode(ContractActDetails.self, from: record.details)
@@ -109,24 +131,27 @@ struct EvaluationDocumentBuilder {
         case .first: "Les résultats ci-dessus sont retenus. L'établissement est éligible à un intéressement national envisagé de \(FrenchNumberFormat.euros(total)), après avis de l'organisme local d'assurance maladie. Sa part de l'enveloppe régionale (FIR) sera fixée par la deuxième décision, une fois connus les résultats de tous les établissements de la campagne."
         case .second: "Le montant de l'intéressement est fixé à \(FrenchNumberFormat.euros(total)), après avis de l'organisme local d'assurance maladie et examen des observations."
         case .final: "Le montant définitif de l'intéressement est arrêté à \(FrenchNumberFormat.euros(total)). Il sera versé au titre du fonds d'intervention régional."
+            + (correction.map { " Il remplace le montant de \(FrenchNumberFormat.euros($0.withdrawnTotal)) de la décision retirée" + ($0.settled ? " ; ce montant ayant été ordonnancé ou versé, seule la différence donne lieu à paiement ou à reversement." : ".") } ?? "")
+        case .corrective: "La décision définitive du \(correction?.withdrawnOn.description ?? "—") est retirée. L'agence réexamine les résultats de l'établissement ; le montant corrigé sera fixé par une nouvelle deuxième décision, ouvrant un délai de quinze jours pour présenter des observations, puis par une nouvelle décision définitive. Les montants ci-dessus sont ceux de la décision retirée."
         }
         if isGrid {
             let score = lines.first { $0.kind == "grille" }
             let sanction = lines.first { $0.kind == "sanction" }
             blocks.append(.text("Le score global de l'établissement sur la grille est de \(score?.value ?? "—") pour un objectif régional \(score?.target ?? "")."
                                 + (sanction.map { " " + $0.explanation.prefix(1).uppercased() + $0.explanation.dropFirst() + "." } ?? "")
-                                + (step == .final ? " La sanction arrêtée est de \(FrenchNumberFormat.euros(total)) ; l'organisme local d'assurance maladie en assure le recouvrement."
+                                + (step == .corrective ? " La décision définitive qui arrêtait cette sanction est retirée ; une nouvelle deuxième décision la fixera."
+                                   : step == .final ? " La sanction arrêtée est de \(FrenchNumberFormat.euros(total)) ; l'organisme local d'assurance maladie en assure le recouvrement."
                                                   : " La sanction envisagée est de \(FrenchNumberFormat.euros(total)).")))
         } else {
             blocks.append(.text(decided))
         }
         blocks.append(.signatures([Signatory(name: "Le directeur général", role: "Pour l'agence régionale de santé", organization: "ARS, région \(assessment.regionCode)")]))
         return DocumentContent(title: "Décision CAQES \(year) — \(assessment.holderName) — \(step.description)",
-                               reference: "CAQES-EVAL \(assessment.regionCode)-\(assessment.holderFINESS)-\(year) \(step.rawValue)",
-                               blocks: blocks, footer: footer(step.description, version: 1))
+                               reference: "CAQES-EVAL \(assessment.regionCode)-\(assessment.holderFINESS)-\(year) \(step.rawValue)" + (round > 1 ? " v\(round)" : ""),
+                               blocks: blocks, footer: footer(step.description, version: round))
     }
 
-    static func decimal(_ text: String) -> Decimal? { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) }
+    static func decimal(_ text: String) -> Decimal? { APIAmount.value(text) }
 
     static func kind(_ code: String) -> String {
         switch code {

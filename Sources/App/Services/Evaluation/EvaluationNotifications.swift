@@ -4,7 +4,9 @@ import Foundation
 
 /// The e-mails of an evaluation (D22: French), written in the act's transaction into the outbox:
 /// the opening to each holder with the entry deadline, an indicator sent back, each decision with
-/// its deadline, observations to the ARS.
+/// its deadline, observations to the ARS; reminders 7 and 2 days before the entry deadline, the
+/// end of each contradictory period and the final-decision date, sent only if the
+/// self-assessment still waits on that deadline (the outbox checks its state and deadline).
 enum EvaluationNotifications {
     private static func link(_ assessment: SelfAssessment, siteURL: String) -> String {
         "\(siteURL)/evaluation/autoevaluations/\((assessment.id ?? UUID()).uuidString.lowercased())"
@@ -23,8 +25,43 @@ enum EvaluationNotifications {
         for recipient in recipients {
             try await Notifications.add(recipient, subject: "CAQES — \(assessment.holderName) : \(subject)",
                                         body: "Bonjour \(recipient.name),\n\n\(body)\n\nCe message est envoyé automatiquement par la plateforme CAQES.",
-                                        contract: assessment.contractID, kind: "acte", sendAfter: now, expect: nil, at: now, on: db)
+                                        contract: assessment.contractID, assessment: assessment.id, kind: "acte", sendAfter: now, expect: nil, at: now, on: db)
         }
+    }
+
+    /// Reminders `Notifications.reminderDays` before `deadline` at 08:00 (Paris), to `recipients`;
+    /// each is sent only if the self-assessment is then still in one of `states` (API codes)
+    /// and, when `periodDeadline` is given, its running period still ends on that day.
+    static func remind(_ recipients: [Notifications.Recipient], _ assessment: SelfAssessment, deadline: LocalDate, what: String,
+                       states: [EvaluationProcedure.State], periodDeadline: Bool, siteURL: String, at now: Date, on db: any Database) async throws {
+        for days in Notifications.reminderDays {
+            let sendAfter = deadline.adding(days: -days).instant(hour: 8, minute: 0, second: 0, timeZone: LegalClock.paris)
+            guard sendAfter > now else { continue }
+            for recipient in recipients {
+                try await Notifications.add(recipient, subject: "CAQES — rappel : \(days) jours avant l'échéance du \(deadline) (\(assessment.holderName))",
+                                            body: """
+                                            Bonjour \(recipient.name),
+
+                                            Rappel : l'évaluation CAQES de \(assessment.holderName) (FINESS \(assessment.holderFINESS)) attend \(what).
+                                            Échéance : \(deadline) à 23 h 59 (heure de Paris), dans \(days) jours.
+
+                                            Ouvrir l'évaluation : \(link(assessment, siteURL: siteURL))
+
+                                            Ce message est envoyé automatiquement par la plateforme CAQES.
+                                            """,
+                                            contract: assessment.contractID, assessment: assessment.id, kind: "rappel", sendAfter: sendAfter,
+                                            expect: (states.map(\.code).joined(separator: "|"), periodDeadline ? deadline.iso : ""), at: now, on: db)
+            }
+        }
+    }
+
+    /// A running contradictory period's reminders to the establishment (its observations or
+    /// hearing request are due by the last day).
+    static func periodReminders(_ assessment: SelfAssessment, procedure: EvaluationProcedure, siteURL: String, at now: Date, on db: any Database) async throws {
+        guard let period = procedure.currentPeriod else { return }
+        try await remind(try await establishment(assessment, on: db), assessment, deadline: period.deadline.lastDay,
+                         what: "vos éventuelles observations ou votre demande d'audition sur la décision reçue (période contradictoire)",
+                         states: [procedure.state], periodDeadline: true, siteURL: siteURL, at: now, on: db)
     }
 
     static func opened(_ assessment: SelfAssessment, campaign: EvaluationCampaign, calendar: EvaluationCalendar, siteURL: String,
@@ -36,6 +73,13 @@ enum EvaluationNotifications {
 
                        Ouvrir le formulaire : \(link(assessment, siteURL: siteURL))
                        """, at: now, on: db)
+        try await remind(try await establishment(assessment, on: db), assessment, deadline: calendar.entryEnd,
+                         what: "votre auto-évaluation : saisie, pièces justificatives et soumission", states: [.open, .selfAssessment],
+                         periodDeadline: false, siteURL: siteURL, at: now, on: db)
+        try await remind(try await ars(assessment, on: db), assessment, deadline: calendar.finalDecisionBy,
+                         what: "sa décision définitive, que le calendrier de la campagne fixe à cette date",
+                         states: EvaluationProcedure.State.allCases.filter { ![.finalDecision, .closed].contains($0) },
+                         periodDeadline: false, siteURL: siteURL, at: now, on: db)
     }
 
     static func sentBack(_ assessment: SelfAssessment, indicator: String, reason: String, siteURL: String, at now: Date, on db: any Database) async throws {
@@ -48,9 +92,11 @@ enum EvaluationNotifications {
                        """, at: now, on: db)
     }
 
-    static func decision(_ assessment: SelfAssessment, step: DecisionStep, procedure: EvaluationProcedure, documentSHA: String,
+    static func decision(_ assessment: SelfAssessment, step: DecisionStep, procedure: EvaluationProcedure, documentSHA: String, reason: String?,
                          siteURL: String, at now: Date, on db: any Database) async throws {
-        let period = step.period.map { "Dès réception, vous disposez de \($0.length()) pour présenter des observations ou demander à être entendu. Accusez réception dans la plateforme." } ?? "Cette décision est définitive."
+        let period = step == .corrective
+            ? "Elle retire la décision définitive pour le motif suivant : \(reason ?? "")\nL'ARS réexamine vos résultats ; le montant corrigé vous sera notifié par une nouvelle deuxième décision, avec quinze jours pour présenter vos observations."
+            : step.period.map { "Dès réception, vous disposez de \($0.length()) pour présenter des observations ou demander à être entendu. Accusez réception dans la plateforme." } ?? "Cette décision est définitive."
         try await send(try await establishment(assessment, on: db), assessment, subject: step.description,
                        body: """
                        Le directeur général de l'ARS a pris la \(step.description) sur votre évaluation CAQES.

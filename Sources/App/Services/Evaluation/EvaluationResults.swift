@@ -264,24 +264,75 @@ struct EvaluationResults {
 
     /// One line per holder and paid indicator of the final decisions (FIR and AM), with the
     /// decision's references and SHA-256.
+    /// The lines a decision states for its holder: its result version's, without the FIR share
+    /// for a first decision, with the FIR share capped where a correction capped it (D12).
+    func decidedLines(_ decision: EvaluationDecision, holder: String, campaign: EvaluationCampaign) async throws -> [EvaluationResultRecord] {
+        let lines = try await lines(campaign, version: decision.resultVersion)
+            .filter { $0.holderFINESS == holder && (decision.step != DecisionStep.first.rawValue || $0.kind != "fir") }
+        if let cap = decision.firCap, let fir = lines.first(where: { $0.kind == "fir" }) { Self.cap(fir, to: cap) }
+        return lines
+    }
+
+    static func cap(_ line: EvaluationResultRecord, to amount: String) {
+        line.explanation += " ; plafonnée à \(euros(amount)), ce que l'enveloppe contenait encore après les parts décidées des autres établissements (D12)"
+        line.amount = amount
+    }
+
+    /// The FIR shares the other holders' latest second or final decisions state: what a
+    /// correction may not take back from them (D12).
+    func decidedFIR(_ campaign: EvaluationCampaign, except holder: String) async throws -> Decimal {
+        let others = try await SelfAssessment.query(on: db).filter(\.$campaignID == campaign.requireID()).filter(\.$holderFINESS != holder).all()
+        let holders = Dictionary(others.compactMap { a in a.id.map { ($0, a.holderFINESS) } }, uniquingKeysWith: { a, _ in a })
+        guard !holders.isEmpty else { return 0 }
+        var latest: [UUID: EvaluationDecision] = [:]
+        for decision in try await EvaluationDecision.query(on: db).filter(\.$assessmentID ~~ Array(holders.keys))
+            .filter(\.$step ~~ [DecisionStep.second.rawValue, DecisionStep.final.rawValue]).all()
+            .sorted(by: { ($0.round, $0.step == DecisionStep.final.rawValue ? 1 : 0) < ($1.round, $1.step == DecisionStep.final.rawValue ? 1 : 0) }) {
+            latest[decision.assessmentID] = decision
+        }
+        var byVersion: [Int: [EvaluationResultRecord]] = [:], total = Decimal(0)
+        for (assessmentID, decision) in latest {
+            if let cap = decision.firCap { total += APIAmount.value(cap) ?? 0; continue }
+            if byVersion[decision.resultVersion] == nil {
+                byVersion[decision.resultVersion] = try await lines(campaign, version: decision.resultVersion).filter { $0.kind == "fir" }
+            }
+            total += (byVersion[decision.resultVersion] ?? []).filter { $0.holderFINESS == holders[assessmentID] }
+                .reduce(Decimal(0)) { $0 + (APIAmount.value($1.amount) ?? 0) }
+        }
+        return total
+    }
+
+    /// The payment file's lines: per holder, its latest final decision's paid lines. After a
+    /// corrective decision, when the withdrawn amounts were already ordered or paid, the lines are
+    /// the differences (a negative one is to be recovered).
     func paymentLines(_ campaign: EvaluationCampaign, scope assessments: [SelfAssessment]) async throws -> [PaymentLine] {
         let ids = assessments.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
         let finals = try await EvaluationDecision.query(on: db).filter(\.$assessmentID ~~ ids).filter(\.$step == DecisionStep.final.rawValue).all()
+        let byID = Dictionary(uniqueKeysWithValues: assessments.compactMap { a in a.id.map { ($0, a) } })
+        let latest = Dictionary(finals.map { ($0.assessmentID, $0) }, uniquingKeysWith: { $0.round >= $1.round ? $0 : $1 })
         let statuses = Dictionary(try await PaymentRecord.query(on: db).filter(\.$campaignID == campaign.requireID()).all()
             .map { ($0.holderFINESS, $0.status) }, uniquingKeysWith: { a, _ in a })
+        let paid: Set<String> = ["national", "fir", "sanction"]
         var result: [PaymentLine] = []
-        let byID = Dictionary(uniqueKeysWithValues: assessments.compactMap { a in a.id.map { ($0, a) } })
-        for decision in finals.sorted(by: { (byID[$0.assessmentID]?.holderName ?? "") < (byID[$1.assessmentID]?.holderName ?? "") }) {
+        for decision in latest.values.sorted(by: { (byID[$0.assessmentID]?.holderName ?? "") < (byID[$1.assessmentID]?.holderName ?? "") }) {
             guard let assessment = byID[decision.assessmentID], let decisionID = decision.id else { continue }
             let document = try await EvaluationDocument.query(on: db).filter(\.$decisionID == decisionID).filter(\.$type == decision.step).first()
-            let lines = try await lines(campaign, version: decision.resultVersion).filter {
-                $0.holderFINESS == assessment.holderFINESS && ($0.kind == "national" || $0.kind == "fir" || $0.kind == "sanction") && $0.amount != "0.00"
+            let lines = try await decidedLines(decision, holder: assessment.holderFINESS, campaign: campaign).filter { paid.contains($0.kind) }
+            var amounts = lines.map { (indicator: $0.indicator, label: $0.label, amount: APIAmount.value($0.amount) ?? 0) }
+            if let settledID = decision.settledDecisionID, let settled = finals.first(where: { $0.id == settledID }) {
+                let before = try await decidedLines(settled, holder: assessment.holderFINESS, campaign: campaign).filter { paid.contains($0.kind) }
+                let was = Dictionary(before.map { ($0.indicator, APIAmount.value($0.amount) ?? 0) }, uniquingKeysWith: +)
+                let note = " — régularisation de la décision du \(LegalClock.today(settled.createdAt))"
+                amounts = amounts.map { (indicator: $0.indicator, label: $0.label + note, amount: $0.amount - (was[$0.indicator] ?? 0)) }
+                for old in before where !lines.contains(where: { $0.indicator == old.indicator }) {
+                    amounts.append((indicator: old.indicator, label: old.label + note, amount: -(APIAmount.value(old.amount) ?? 0)))
+                }
             }
-            for line in lines {
-                result.append(PaymentLine(holder: line.holderFINESS, holderName: line.holderName, indicator: line.indicator, label: line.label,
-                                          amount: line.amount, decisionID: decisionID, decisionDate: LegalClock.today(decision.createdAt).iso,
-                                          sha256: document?.sha256 ?? "", status: statuses[line.holderFINESS] ?? "a_ordonnancer"))
+            for line in amounts where line.amount != 0 {
+                result.append(PaymentLine(holder: assessment.holderFINESS, holderName: assessment.holderName, indicator: line.indicator, label: line.label,
+                                          amount: APIAmount.text(line.amount), decisionID: decisionID, decisionDate: LegalClock.today(decision.createdAt).iso,
+                                          sha256: document?.sha256 ?? "", status: statuses[assessment.holderFINESS] ?? "a_ordonnancer"))
             }
         }
         return result

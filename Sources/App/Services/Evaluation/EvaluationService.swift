@@ -632,6 +632,10 @@ struct EvaluationService {
         }
     }
 
+    /// When reviews are taken: after submission, outside the contradictory periods, before the
+    /// final decision, or once a corrective decision reopened it.
+    static let reviewStates: [EvaluationProcedure.State] = [.analysis, .answers1, .answers2, .reopened]
+
     func review(_ assessmentID: UUID, _ request: ReviewRequest) async throws -> AssessmentReview {
         let assessment = try await findAssessment(assessmentID)
         guard let indicator = assessment.contractIndicators.first(where: { $0.code == request.indicator }) else {
@@ -648,8 +652,12 @@ struct EvaluationService {
             throw UserFacingError(.unprocessableEntity, "« decision » : « \(request.decision.prefix(20)) » inconnue (attendu : acceptee, corrigee ou renvoyee).")
         }
         let state = EvaluationProcedure.State(code: assessment.state) ?? .closed
-        guard [.analysis, .answers1, .answers2].contains(state) else {
-            throw UserFacingError(.conflict, "L'auto-évaluation est « \(state.description) » : la revue se fait après sa soumission et hors des périodes contradictoires, avant la décision définitive.")
+        guard Self.reviewStates.contains(state) else {
+            throw UserFacingError(.conflict, "L'auto-évaluation est « \(state.description) » : la revue se fait après sa soumission et hors des périodes contradictoires, avant la décision définitive (ensuite, seule une décision corrective la rouvre).")
+        }
+        // Only during the analysis can the establishment submit again: later, the reviewer corrects.
+        if decision == .sentBack, state != .analysis {
+            throw UserFacingError(.conflict, "L'auto-évaluation est « \(state.description) » : le renvoi à l'établissement n'est possible que pendant l'analyse. Corrigez la valeur avec un motif.")
         }
         let reason = (request.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if decision != .accepted, reason.isEmpty {
