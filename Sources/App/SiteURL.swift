@@ -184,6 +184,7 @@ enum SiteURL: Sendable {
         case evaluationSample = "/evaluation/campagnes/:id/tirage"
         case assessment = "/evaluation/autoevaluations/:id"
         case assessmentSubmit = "/evaluation/autoevaluations/:id/soumission"
+        case assessmentSimulation = "/evaluation/autoevaluations/:id/simulation"
         case assessmentEvidence = "/evaluation/autoevaluations/:id/preuves"
         case assessmentReview = "/evaluation/autoevaluations/:id/revues"
         case assessmentDecision = "/evaluation/autoevaluations/:id/decisions"

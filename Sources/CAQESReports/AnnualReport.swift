@@ -150,9 +150,12 @@ public struct PaymentLine: Sendable, Equatable {
     public var sha256: String
     /// `a_ordonnancer`, `ordonnance`, `paye`.
     public var status: String
+    /// After a corrective decision: the date (ISO) of the decision whose ordered or paid amount
+    /// this line corrects; `amount` is then the difference (negative: to be recovered).
+    public var regularises: String?
 
     public init(holder: String, holderName: String, indicator: String, label: String, amount: String, decisionID: UUID,
-                decisionDate: String, sha256: String, status: String) {
+                decisionDate: String, sha256: String, status: String, regularises: String? = nil) {
         self.holder = holder
         self.holderName = holderName
         self.indicator = indicator
@@ -162,6 +165,7 @@ public struct PaymentLine: Sendable, Equatable {
         self.decisionDate = decisionDate
         self.sha256 = sha256
         self.status = status
+        self.regularises = regularises
     }
 }
 

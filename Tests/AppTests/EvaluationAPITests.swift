@@ -102,6 +102,15 @@ struct EvaluationAPITests {
                                       #"{"indicateur": "N1", "decision": "acceptee"}"#, expect: .conflict)
             let simulation = try await client.json(.GET, "/api/v1/autoevaluations/\(id)/simulation", as: "chu@lille.fr")
             #expect((simulation["lignes"] as? [[String: Any]])?.first { $0["indicateur"] as? String == "N1" }?["montant"] as? String == "9000.00")
+            // POSTed values are laid over the draft as the establishment types, never stored; only
+            // the measures it declares are accepted.
+            let posted = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/simulation", as: "chu@lille.fr", #"{"indicateurs": []}"#)
+            #expect((posted["lignes"] as? [[String: Any]])?.first { $0["indicateur"] as? String == "N1" }?["montant"] as? String == "9000.00")
+            let undeclared = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/simulation", as: "chu@lille.fr",
+                                                   #"{"indicateurs": [{"code": "N1", "valeurs": {"phev_ara2_amount": "1"}}, {"code": "ZZ", "valeurs": {}}]}"#,
+                                                   expect: .unprocessableEntity)
+            #expect((undeclared["erreur"] as? String)?.contains("phev_ara2_amount") == true && (undeclared["erreur"] as? String)?.contains("ZZ") == true)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/simulation", as: "chu@lille.fr", #"{"indicateurs": "x"}"#, expect: .unprocessableEntity)
 
             // Submission: the sealed report, visible to the holder, not to another one.
             let submitted = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/soumission", as: "chu@lille.fr")
@@ -365,6 +374,8 @@ struct EvaluationAPITests {
                 #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/resultats.csv", as: email).status == results, "results CSV for \(email)")
                 let simulation: HTTPStatus = record != .ok ? record : (["cpam@am.fr", "expert@omedit.fr"].contains(email) ? .forbidden : .ok)
                 #expect(try await client.send(.GET, "/api/v1/autoevaluations/\(id)/simulation", as: email).status == simulation, "simulation for \(email)")
+                #expect(try await client.send(.POST, "/api/v1/autoevaluations/\(id)/simulation", as: email, #"{"indicateurs": []}"#).status == simulation,
+                        "posted simulation for \(email)")
                 let ars = ["admin@caqes.fr", "analyste@ars.fr", "dg@ars.fr"].contains(email)
                 for report in ["rapport.pdf", "rapport.xlsx"] {
                     #expect(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/\(report)", as: email).status
@@ -391,6 +402,10 @@ struct EvaluationAPITests {
                 #expect(try await browser.get("/evaluation/campagnes/\(campaignID)").status == campaignStatus, "page campaign for \(email)")
                 #expect(try await browser.get("/evaluation/campagnes/\(campaignID)/resultats.csv").status == results, "page results CSV for \(email)")
                 #expect(try await browser.get("/evaluation").status == .ok)
+                let live: HTTPStatus = record != .ok ? record : (["cpam@am.fr", "expert@omedit.fr"].contains(email) ? .forbidden : .ok)
+                #expect(try await browser.post("/evaluation/autoevaluations/\(id)/simulation", form: ["valeur__N1__x": ""]).status == (live == .ok ? .unprocessableEntity : live),
+                        "page simulation for \(email)")
+                #expect(try await browser.post("/evaluation/autoevaluations/\(id)/simulation", form: [:]).status == live, "page simulation for \(email)")
                 if record == .notFound {
                     #expect(try await browser.post("/evaluation/autoevaluations/\(id)/revues", form: ["indicateur": "N1", "decision": "renvoyee", "motif": "x"]).status == .notFound)
                     #expect(try await browser.post("/evaluation/autoevaluations/\(id)/decisions", form: ["etape": "decision_2"]).status == .notFound)

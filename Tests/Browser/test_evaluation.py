@@ -62,7 +62,11 @@ def test_evaluation(browser, platform, tmp_path):
     _open_form(ui)
     form = ui.driver.current_url
     assert "auto-évaluation en cours" in ui.find("#etat").text
+    # The simulation follows the grade as it is chosen, before anything is saved.
+    Select(ui.find("#valeur__HDF-CONCIL__conciliation_grade")).select_by_value("D")
+    ui.wait(10).until(lambda d: ui.find("#simulation-HDF-CONCIL").text == "cible : non", "the simulation never followed the grade D")
     Select(ui.find("#valeur__HDF-CONCIL__conciliation_grade")).select_by_value("B")
+    ui.wait(10).until(lambda d: ui.find("#simulation-HDF-CONCIL").text == "cible : oui", "the simulation never followed the grade B")
     ui.find("#commentaire__HDF-CONCIL").send_keys(" Conciliation à l'admission dans tous les services de psychiatrie adulte.")
     ui.find("#saisie-N1 summary").click()
     ui.find("#action__N1").send_keys("Revoir les prescriptions d'IEC à la sortie")
@@ -71,7 +75,7 @@ def test_evaluation(browser, platform, tmp_path):
     ui.shot("saisie")
     ui.click_and_wait_new_page(ui.button("Enregistrer le brouillon"))
     ui.wait_text("Brouillon enregistré.")
-    assert "Simulation sur votre brouillon" in ui.body()
+    assert "Simulation sur votre saisie" in ui.body()
     evidence = tmp_path / "bilan-conciliation-2023.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% bilan 2023 de la conciliation medicamenteuse\n")
     ui.find("#piece-HDF-CONCIL").send_keys(str(evidence))
@@ -173,3 +177,53 @@ def test_evaluation(browser, platform, tmp_path):
     ui.click_and_wait_new_page(f"//*[@id='paiements']//tr[contains(., \"{EPSM}\")]//button[normalize-space()='Enregistrer']")
     ui.wait_text("Paiement de 590034740 : payé")
     ui.shot("paiements")
+
+    # 9. A corrective decision is the only way back: the DG ARS withdraws the final decision for a
+    #    stated ground and reason; the evaluation reopens and the final decision shows as withdrawn.
+    ui.logout()
+    ui.login("director")
+    ui.driver.get(form)
+    assert "Seule une décision corrective le rouvre" in ui.find("#decider").text
+    Select(ui.find("#fondement")).select_by_value("illegalite")
+    ui.find("#motif-decision").send_keys("La note de conciliation retenue (B) ne correspond pas à la grille C1200 vérifiée : "
+                                         "le service de gérontopsychiatrie n'était pas couvert.")
+    ui.shot("decision-corrective-saisie")
+    _decide(ui, "décision corrective")
+    assert ui.find("#etat").text == "rouverte par une décision corrective"
+    assert "retirée par une décision corrective" in ui.body() and "gérontopsychiatrie" in ui.body()
+    ui.shot("decision-corrective")
+    ui.logout()
+
+    # 10. The analyst corrects the grade (a send-back is no longer possible); the DG ARS states the
+    #     corrected amount in a new second decision; the EPSM has its fifteen days again.
+    ui.login("analyst")
+    ui.driver.get(form)
+    Select(ui.find("#decision-HDF-CONCIL")).select_by_value("corrigee")
+    ui.find("#valeur-HDF-CONCIL").send_keys("C")
+    ui.find("#motif-HDF-CONCIL").send_keys("Grille C1200 : gérontopsychiatrie non couverte, note C.")
+    ui.click_and_wait_new_page("//form[@id='revue-HDF-CONCIL']//button[normalize-space()='Enregistrer la revue']")
+    ui.wait_text("Revue enregistrée")
+    ui.logout()
+    ui.login("director")
+    ui.driver.get(form)
+    _decide(ui, "deuxième décision (montant de l'intéressement)")
+    assert "(tour 2)" in ui.body()
+    ui.logout()
+    ui.login("epsm")
+    ui.driver.get(form)
+    _act(ui, "accuse_reception", "Accuser réception")
+    ui.wait_text("période contradictoire en cours")
+    ui.logout()
+    assert "Période contradictoire expirée" in run_jobs_later(platform, 100)
+    ui.login("director")
+    ui.driver.get(form)
+    _decide(ui, "décision définitive")
+    ui.shot("decision-finale-tour-2")
+    ui.logout()
+
+    # 11. The share paid for the withdrawn decision is regularised: the difference is to be recovered.
+    ui.login("insurer")
+    _open_campaign(ui)
+    row = ui.driver.find_element(By.XPATH, f"//*[@id='paiements']//tr[contains(., \"{EPSM}\")]").text
+    assert "régularisation de la décision du" in row and "à reverser" in row and "à ordonnancer" in row, row
+    ui.shot("paiements-regularisation")

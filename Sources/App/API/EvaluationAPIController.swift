@@ -27,6 +27,7 @@ struct EvaluationAPIController: RouteCollection {
         // Streamed multipart (`indicateur`, `piece`): scope is checked before the body is read.
         api.on(.POST, SiteURL.Route.apiAssessmentEvidence.components, body: .stream, use: evidence)
         api.get(SiteURL.Route.apiAssessmentSimulation.components, use: simulation)
+        api.post(SiteURL.Route.apiAssessmentSimulation.components, use: simulation)
         api.post(SiteURL.Route.apiAssessmentDecisions.components, use: issueDecision)
         api.get(SiteURL.Route.apiDecision.components, use: showDecision)
         api.on(.POST, SiteURL.Route.apiDecisionActs.components, body: .stream, use: act)
@@ -329,14 +330,22 @@ struct EvaluationAPIController: RouteCollection {
         return try await AssessmentDTO.make(saved, service: service).encodeResponse(status: .created, for: req)
     }
 
+    struct SimulationBody: Decodable {
+        struct Item: Decodable { var code: String; var valeurs: [String: String] }
+        var indicateurs: [Item]
+    }
+
+    /// GET: on the saved draft; POST: with the declared values given laid over it (never stored).
     @Sendable func simulation(req: Request) async throws -> SimulationDTO {
-        let (principal, service) = try await Self.context(req)
-        let assessment = try await service.findAssessment(Self.id(req))
-        guard [.establishment, .arsAnalyst, .arsDirector, .admin].contains(principal.role) else {
-            throw UserFacingError(.forbidden, "La simulation est celle de l'établissement (et de l'ARS qui l'accompagne).")
+        let (_, service) = try await Self.context(req)
+        let id = try Self.id(req)
+        var proposed: [String: [String: String]]?
+        if req.method == .POST {
+            _ = try await service.findAssessment(id)
+            let body = try Self.decode(SimulationBody.self, req)
+            proposed = Dictionary(body.indicateurs.map { ($0.code, $0.valeurs) }, uniquingKeysWith: { $0.merging($1) { _, new in new } })
         }
-        guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: req.db) else { throw UserFacingError.notFound() }
-        let lines = try await EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now).simulate(assessment, campaign: campaign)
+        let (assessment, lines) = try await service.simulation(id, proposed: proposed)
         return SimulationDTO(autoevaluation: try assessment.requireID(),
                              avertissement: "Simulation sur votre brouillon, non enregistrée : elle ne vaut pas décision. La part de l'enveloppe FIR dépend des résultats de tous les établissements et n'y figure pas.",
                              lignes: lines.map(ResultLineDTO.init))

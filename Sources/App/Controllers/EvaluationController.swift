@@ -21,6 +21,7 @@ struct EvaluationController: RouteCollection {
         pages.get(SiteURL.Route.assessment.components, use: assessmentPage)
         pages.post(SiteURL.Route.assessment.components, use: saveDraft)
         pages.post(SiteURL.Route.assessmentSubmit.components, use: submit)
+        pages.post(SiteURL.Route.assessmentSimulation.components, use: liveSimulation)
         // Streamed: the evidence file goes through the one upload path; CSRF is in the address.
         pages.on(.POST, SiteURL.Route.assessmentEvidence.components, body: .stream, use: evidence)
         pages.post(SiteURL.Route.assessmentReview.components, use: review)
@@ -110,7 +111,11 @@ struct EvaluationController: RouteCollection {
         let holder: String; let name: String; let indicator: String; let kind: String; let value: String; let target: String
         let savings: String; let rate: String; let amount: String; let achieved: String; let explanation: String
     }
-    struct PaymentRow: Encodable { let holder: String; let name: String; let amount: String; let status: String; let options: [Option] }
+    struct PaymentRow: Encodable {
+        let holder: String; let name: String; let amount: String; let status: String; let options: [Option]
+        /// After a corrective decision: what the amount regularises.
+        let note: String
+    }
     struct CampaignPage: Encodable {
         let layout: LayoutContext
         let title: String
@@ -201,10 +206,11 @@ struct EvaluationController: RouteCollection {
         let engine = EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now)
         let paymentLines = principal.role == .expert ? [] : try await engine.paymentLines(campaign, scope: assessments)
         let payments = Dictionary(grouping: paymentLines, by: \.holder).sorted { $0.key < $1.key }.map { holder, lines in
-            PaymentRow(holder: holder, name: lines[0].holderName,
-                       amount: FrenchNumberFormat.euros(lines.reduce(Decimal(0)) { $0 + (Decimal(string: $1.amount, locale: Locale(identifier: "en_US_POSIX")) ?? 0) }),
-                       status: Self.paymentLabel(lines[0].status),
-                       options: PaymentRecord.statuses.map { Option(value: $0, label: Self.paymentLabel($0), selected: $0 == lines[0].status) })
+            let total = lines.reduce(Decimal(0)) { $0 + (APIAmount.value($1.amount) ?? 0) }
+            return PaymentRow(holder: holder, name: lines[0].holderName, amount: FrenchNumberFormat.euros(total),
+                              status: Self.paymentLabel(lines[0].status),
+                              options: PaymentRecord.statuses.map { Option(value: $0, label: Self.paymentLabel($0), selected: $0 == lines[0].status) },
+                              note: lines[0].regularises.map { "régularisation de la décision du \(Self.date($0))" + (total < 0 ? ", à reverser" : ", complément à verser") } ?? "")
         }
         let draw = campaign.sample.flatMap { try? JSONText.decode(ControlDraw.self, from: $0) }
         let isARS = principal.role == .arsAnalyst || principal.role == .arsDirector
@@ -340,6 +346,8 @@ struct EvaluationController: RouteCollection {
         let anyEditable: Bool
         let canSubmit: Bool
         let saveHref: String
+        /// Where the page's script asks for the simulation as values are typed.
+        let simulationHref: String
         let submitHref: String
         let evidenceHref: String
         let reviewHref: String
@@ -366,18 +374,13 @@ struct EvaluationController: RouteCollection {
         let dto = try await AssessmentDTO.make(assessment, service: service)
         guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: req.db) else { throw UserFacingError.notFound() }
         let registry = try req.application.catalogues()
-        // The establishment's live simulation on its draft (never stored).
-        var simulated: [String: String] = [:], calculations: [String: String] = [:]
-        var bars: [(String, Decimal)] = []
+        // The establishment's simulation on its draft (never stored); the page's script then
+        // follows the declared values as they are typed (`liveSimulation`).
+        var simulation = Simulation(lines: [])
         if principal.role == .establishment || principal.role == .arsAnalyst || principal.role == .arsDirector {
-            for line in try await EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now).simulate(assessment, campaign: campaign) {
-                calculations[line.indicator] = line.explanation
-                if line.kind == "national" { bars.append((line.indicator, line.amount)) }
-                simulated[line.indicator] = line.kind == "national"
-                    ? FrenchNumberFormat.euros(line.amount) + (line.achieved.isEmpty ? "" : " (\(line.achieved))")
-                    : (line.achieved.isEmpty ? "" : "cible : \(line.achieved)")
-            }
+            simulation = Simulation(lines: try await service.simulation(assessment.requireID()).1)
         }
+        let (simulated, calculations, bars) = (simulation.texts, simulation.calculations, simulation.bars)
         let indicators = dto.indicateurs.map { item -> IndicatorView in
             let catalogue = registry[item.catalogue]
             let definition = catalogue?.indicator(item.code)
@@ -464,7 +467,7 @@ struct EvaluationController: RouteCollection {
             state: Self.stateLabel(assessment.state), deadline: Self.date(assessment.deadline), version: assessment.version,
             submissions: assessment.submissions, indicators: indicators, isEstablishment: principal.role == .establishment,
             anyEditable: principal.role == .establishment && indicators.contains(where: \.editable) && gridRows.isEmpty, canSubmit: canSubmit,
-            saveHref: SiteURL.Route.assessment.path(id), submitHref: SiteURL.Route.assessmentSubmit.path(id),
+            saveHref: SiteURL.Route.assessment.path(id), simulationHref: SiteURL.Route.assessmentSimulation.path(id), submitHref: SiteURL.Route.assessmentSubmit.path(id),
             evidenceHref: Self.withCSRF(SiteURL.Route.assessmentEvidence.path(id), req),
             reviewHref: SiteURL.Route.assessmentReview.path(id),
             documents: documents.filter { $0.type == "rapport_autoevaluation" }.map {
@@ -518,6 +521,50 @@ struct EvaluationController: RouteCollection {
         }
     }
 
+    /// What the page shows of a simulation, per indicator: the amount or the target reached, the
+    /// engine's calculation, and the national amounts for the chart.
+    struct Simulation {
+        var texts: [String: String] = [:], calculations: [String: String] = [:]
+        var bars: [(String, Decimal)] = []
+
+        init(lines: [EvaluationResults.Line]) {
+            for line in lines {
+                calculations[line.indicator] = line.explanation
+                if line.kind == "national" { bars.append((line.indicator, line.amount)) }
+                texts[line.indicator] = line.kind == "national"
+                    ? FrenchNumberFormat.euros(line.amount) + (line.achieved.isEmpty ? "" : " (\(line.achieved))")
+                    : (line.achieved.isEmpty ? "" : "cible : \(line.achieved)")
+            }
+        }
+    }
+
+    /// The declared values of the draft form's fields `valeur__CODE__MESURE`: code → measure → value.
+    static func declaredFields(_ fields: [String: String]) -> [String: [String: String]] {
+        var result: [String: [String: String]] = [:]
+        for (key, value) in fields where key.hasPrefix("valeur__") {
+            let rest = key.dropFirst("valeur__".count)
+            guard let separator = rest.range(of: "__") else { continue }
+            result[String(rest[..<separator.lowerBound]), default: [:]][String(rest[separator.upperBound...])] = value
+        }
+        return result
+    }
+
+    /// The simulation as the establishment types (JSON for the page's script, never stored): the
+    /// draft form's declared values laid over its draft; `erreur` says which value is unreadable.
+    @Sendable func liveSimulation(req: Request) async throws -> Response {
+        let (_, service) = try await Self.context(req)
+        let id = try Self.id(req)
+        _ = try await service.findAssessment(id)
+        let fields = (try? req.content.decode([String: String].self)) ?? [:]
+        struct Answer: Content { var indicateurs: [String: String]; var calculs: [String: String]; var erreur: String? }
+        do {
+            let simulation = Simulation(lines: try await service.simulation(id, proposed: Self.declaredFields(fields)).1)
+            return try await Answer(indicateurs: simulation.texts, calculs: simulation.calculations, erreur: nil).encodeResponse(for: req)
+        } catch let error as UserFacingError where error.status == .unprocessableEntity {
+            return try await Answer(indicateurs: [:], calculs: [:], erreur: error.message).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
     /// The draft form: `version`, then per indicator `valeur__CODE__MESURE`, `commentaire__CODE`,
     /// `statut__CODE__N` for existing actions and `action__CODE`, `responsable__CODE`,
     /// `echeance__CODE`, `statut__CODE` for a new one.
@@ -528,11 +575,11 @@ struct EvaluationController: RouteCollection {
         let fields = (try? req.content.decode([String: String].self)) ?? [:]
         let content = (try? JSONText.decode(AssessmentContent.self, from: assessment.content)) ?? AssessmentContent()
         let statuses = EvaluationService.statuses(assessment, reviews: try await service.reviews(assessment))
+        let declared = Self.declaredFields(fields)
         var items: [EvaluationService.DraftIndicator] = []
         for indicator in assessment.contractIndicators where EvaluationService.editable(indicator.code, in: assessment, statuses: statuses) {
             let code = indicator.code
-            var values: [String: String] = [:]
-            for (key, value) in fields where key.hasPrefix("valeur__\(code)__") { values[String(key.dropFirst("valeur__\(code)__".count))] = value }
+            let values = declared[code] ?? [:]
             var plan = content.indicateurs[code]?.plan_action ?? []
             for index in plan.indices { if let status = fields["statut__\(code)__\(index)"] { plan[index].statut = status } }
             if let action = fields["action__\(code)"], !action.trimmingCharacters(in: .whitespaces).isEmpty {

@@ -81,15 +81,15 @@ struct EvaluationResults {
         return try await lines(of: campaign, assessments: assessments, overlay: overlay, shareEnvelope: true)
     }
 
-    /// The establishment's own simulation (never stored): its draft's declared values laid over
-    /// the stored measures, national incentive and regional targets; the FIR share depends on
-    /// every holder's results and is left out.
-    func simulate(_ assessment: SelfAssessment, campaign: EvaluationCampaign) async throws -> [Line] {
+    /// The establishment's own simulation (never stored): the declared values of `content` (its
+    /// draft by default) laid over the stored measures, national incentive and regional targets;
+    /// the FIR share depends on every holder's results and is left out.
+    func simulate(_ assessment: SelfAssessment, campaign: EvaluationCampaign, content: String? = nil) async throws -> [Line] {
         let draft = SelfAssessment()
         draft.id = assessment.id
         draft.holderFINESS = assessment.holderFINESS
         draft.submissions = 1
-        draft.submittedContent = assessment.content
+        draft.submittedContent = content ?? assessment.content
         let overlay = Self.overlay([draft], reviews: [], year: campaign.year)
         return try await lines(of: campaign, assessments: [assessment], overlay: overlay, shareEnvelope: false)
     }
@@ -320,7 +320,9 @@ struct EvaluationResults {
             let document = try await EvaluationDocument.query(on: db).filter(\.$decisionID == decisionID).filter(\.$type == decision.step).first()
             let lines = try await decidedLines(decision, holder: assessment.holderFINESS, campaign: campaign).filter { paid.contains($0.kind) }
             var amounts = lines.map { (indicator: $0.indicator, label: $0.label, amount: APIAmount.value($0.amount) ?? 0) }
+            var regularises: String?
             if let settledID = decision.settledDecisionID, let settled = finals.first(where: { $0.id == settledID }) {
+                regularises = LegalClock.today(settled.createdAt).iso
                 let before = try await decidedLines(settled, holder: assessment.holderFINESS, campaign: campaign).filter { paid.contains($0.kind) }
                 let was = Dictionary(before.map { ($0.indicator, APIAmount.value($0.amount) ?? 0) }, uniquingKeysWith: +)
                 let note = " — régularisation de la décision du \(LegalClock.today(settled.createdAt))"
@@ -332,7 +334,8 @@ struct EvaluationResults {
             for line in amounts where line.amount != 0 {
                 result.append(PaymentLine(holder: assessment.holderFINESS, holderName: assessment.holderName, indicator: line.indicator, label: line.label,
                                           amount: APIAmount.text(line.amount), decisionID: decisionID, decisionDate: LegalClock.today(decision.createdAt).iso,
-                                          sha256: document?.sha256 ?? "", status: statuses[assessment.holderFINESS] ?? "a_ordonnancer"))
+                                          sha256: document?.sha256 ?? "", status: statuses[assessment.holderFINESS] ?? "a_ordonnancer",
+                                          regularises: regularises))
             }
         }
         return result

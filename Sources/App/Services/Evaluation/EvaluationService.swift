@@ -394,6 +394,54 @@ struct EvaluationService {
 
     /// Saves the draft (optimistic locking on `version`): declared values checked against the
     /// catalogue, comments, action plans. Only indicators still open to the establishment change.
+    /// One indicator's declared values, checked against the catalogue: only the measures the
+    /// establishment declares, each a grade or a number; empty ones are dropped, problems named.
+    func declaredValues(_ values: [String: String], for indicator: ContractIndicator, problems: inout [String]) throws -> [String: String] {
+        let definition = try definition(indicator)
+        let catalogue = try app.catalogues()[indicator.catalogue]
+        var cleaned: [String: String] = [:]
+        for (measure, raw) in values {
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            guard definition?.review.declared.contains(measure) == true, let type = catalogue?.measure(measure)?.type else {
+                problems.append("\(indicator.code) : la mesure « \(measure.prefix(40)) » n'est pas déclarée par l'établissement (catalogue)")
+                continue
+            }
+            if text.isEmpty { continue }
+            if let error = Self.checkValue(text, type: type) { problems.append("\(indicator.code), \(measure) : \(error)"); continue }
+            cleaned[measure] = text
+        }
+        return cleaned
+    }
+
+    /// The establishment's simulation (never stored): on its draft, or with `proposed` declared
+    /// values (indicator → measure → value) laid over it as it types them. The establishment and
+    /// the ARS that accompanies it see it; the fund and experts do not.
+    func simulation(_ assessmentID: UUID, proposed: [String: [String: String]]? = nil) async throws -> (SelfAssessment, [EvaluationResults.Line]) {
+        let assessment = try await findAssessment(assessmentID)
+        guard [.establishment, .arsAnalyst, .arsDirector, .admin].contains(actor.role) else {
+            throw UserFacingError(.forbidden, "La simulation est celle de l'établissement (et de l'ARS qui l'accompagne).")
+        }
+        guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: db) else { throw UserFacingError.notFound() }
+        var content = (try? JSONText.decode(AssessmentContent.self, from: assessment.content)) ?? AssessmentContent()
+        if let proposed {
+            guard proposed.count <= 100 else { throw UserFacingError(.unprocessableEntity, "« indicateurs » : 100 au plus.") }
+            let known = Dictionary(assessment.contractIndicators.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+            var problems: [String] = []
+            for (code, values) in proposed.sorted(by: { $0.key < $1.key }) {
+                guard let indicator = known[code] else { problems.append("indicateur « \(code.prefix(20)) » absent de ce contrat"); continue }
+                guard values.count <= 50 else { problems.append("\(code) : 50 valeurs au plus"); continue }
+                var entry = content.indicateurs[code] ?? AssessmentEntry()
+                entry.valeurs.merge(try declaredValues(values, for: indicator, problems: &problems)) { _, new in new }
+                for (measure, raw) in values where raw.trimmingCharacters(in: .whitespaces).isEmpty { entry.valeurs[measure] = nil }
+                content.indicateurs[code] = entry
+            }
+            guard problems.isEmpty else { throw UserFacingError(.unprocessableEntity, problems.prefix(20).joined(separator: " ; ") + ".") }
+        }
+        let lines = try await EvaluationResults(db: db, app: app, actor: actor, now: now)
+            .simulate(assessment, campaign: campaign, content: try JSONText.encode(content))
+        return (assessment, lines)
+    }
+
     func saveDraft(_ assessmentID: UUID, version: Int?, indicators: [DraftIndicator], grid gridTexts: [String: String]? = nil) async throws -> SelfAssessment {
         let assessment = try await findAssessment(assessmentID)
         guard actor.role == .establishment else {
@@ -418,21 +466,8 @@ struct EvaluationService {
                 continue
             }
             var entry = content.indicateurs[code] ?? AssessmentEntry()
-            let definition = try definition(indicator)
-            let catalogue = try app.catalogues()[indicator.catalogue]
             if let values = item.valeurs {
-                var cleaned: [String: String] = [:]
-                for (measure, raw) in values {
-                    let text = raw.trimmingCharacters(in: .whitespaces)
-                    guard definition?.review.declared.contains(measure) == true, let type = catalogue?.measure(measure)?.type else {
-                        problems.append("\(code) : la mesure « \(measure.prefix(40)) » n'est pas déclarée par l'établissement (catalogue)")
-                        continue
-                    }
-                    if text.isEmpty { continue }
-                    if let error = Self.checkValue(text, type: type) { problems.append("\(code), \(measure) : \(error)"); continue }
-                    cleaned[measure] = text
-                }
-                entry.valeurs = cleaned
+                entry.valeurs = try declaredValues(values, for: indicator, problems: &problems)
             }
             if let comment = item.commentaire {
                 guard comment.count <= 5_000 else { problems.append("\(code) : commentaire de 5 000 caractères au plus"); continue }
