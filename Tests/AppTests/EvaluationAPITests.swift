@@ -334,6 +334,45 @@ struct EvaluationAPITests {
         }
     }
 
+    @Test("Nothing submitted by the deadline: the ARS closes the entry (constat de carence), the evaluation goes on")
+    func entryClosedByARS() async throws {
+        try await withApp { app in
+            var client = try await Self.signedLille(app)
+            app.clock.set(Self.at("2024-09-09"))
+            let campaign = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr", #"{"region": "32", "annee": 2023}"#, expect: .created)
+            let id = try #require((campaign["autoevaluations"] as? [[String: Any]])?.first?["id"] as? String)
+            // The entry stays open through 09/10 (Paris); only the ARS closes it, in its scope.
+            app.clock.set(Self.at("2024-10-09", 21, 59))
+            let early = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/cloture", as: "analyste@ars.fr", expect: .conflict)
+            #expect((early["erreur"] as? String)?.contains("09/10/2024") == true)
+            app.clock.set(Self.at("2024-10-10", 8))
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/cloture", as: "chu@lille.fr", expect: .forbidden)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/cloture", as: "cpam@am.fr", expect: .forbidden)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/cloture", as: "autre@etab.fr", expect: .notFound)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/cloture", as: "analyste-idf@ars.fr", expect: .notFound)
+            let closed = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/cloture", as: "analyste@ars.fr")
+            #expect(closed["etat"] as? String == "analyse" && closed["soumissions"] as? Int == 1)
+            let report = try #require((closed["documents"] as? [[String: Any]])?.first { $0["type"] as? String == "rapport_autoevaluation" }?["sha256"] as? String)
+            let text = try Poppler.run("pdftotext", ["-layout", app.fileStore.path(for: report), "-"])
+            #expect(text.contains("Constat de carence") && text.contains("09/10/2024"))
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/cloture", as: "analyste@ars.fr", expect: .conflict)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/soumission", as: "chu@lille.fr", expect: .conflict)
+            let told = try await OutboxMessage.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id))
+                .filter(\.$subject ~~ "saisie de l'auto-évaluation close").all()
+            #expect(told.map(\.recipient).contains("chu@lille.fr") && told.allSatisfy { $0.body.contains("09/10/2024") })
+            // The entry reminders no longer apply; the evaluation goes on with the stored data.
+            app.clock.set(Self.at("2024-11-04"))
+            try await Outbox.sendDue(app: app)
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id)).filter(\.$kind == "rappel")
+                .filter(\.$subject ~~ "09/10/2024").all().allSatisfy { $0.state == Outbox.moot })
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "analyste@ars.fr", #"{"indicateur": "N1", "decision": "acceptee"}"#, expect: .created)
+            let first = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_1"}"#, expect: .created)
+            #expect(first["montant_total"] as? String == "9000.00")
+            let log = try await EvaluationEventRecord.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id)!).sort(\.$seq).all().map(\.act)
+            #expect(log == ["saisie", "cloture_saisie", "decision_1"])
+        }
+    }
+
     /// (account, the CHU's self-assessment, decision and report; the campaign; its results).
     static let matrix: [(email: String, record: HTTPStatus, campaign: HTTPStatus, results: HTTPStatus)] = [
         ("admin@caqes.fr", .ok, .ok, .ok),
@@ -385,6 +424,7 @@ struct EvaluationAPITests {
                 if record == .notFound {
                     for (method, path, body) in [(HTTPMethod.PUT, "/api/v1/autoevaluations/\(id)", #"{"version": 1, "indicateurs": []}"#),
                                                  (.POST, "/api/v1/autoevaluations/\(id)/soumission", "{}"),
+                                                 (.POST, "/api/v1/autoevaluations/\(id)/cloture", "{}"),
                                                  (.POST, "/api/v1/autoevaluations/\(id)/revues", #"{"indicateur": "N1", "decision": "renvoyee", "motif": "x"}"#),
                                                  (.POST, "/api/v1/autoevaluations/\(id)/decisions", #"{"etape": "decision_2"}"#),
                                                  (.POST, "/api/v1/autoevaluations/\(id)/decisions", #"{"etape": "decision_corrective", "fondement": "illegalite", "motif": "x"}"#),

@@ -23,6 +23,7 @@ struct EvaluationAPIController: RouteCollection {
         api.get(SiteURL.Route.apiAssessment.components, use: showAssessment)
         api.put(SiteURL.Route.apiAssessment.components, use: saveDraft)
         api.post(SiteURL.Route.apiAssessmentSubmit.components, use: submit)
+        api.post(SiteURL.Route.apiAssessmentClose.components, use: closeEntry)
         api.post(SiteURL.Route.apiAssessmentReviews.components, use: review)
         // Streamed multipart (`indicateur`, `piece`): scope is checked before the body is read.
         api.on(.POST, SiteURL.Route.apiAssessmentEvidence.components, body: .stream, use: evidence)
@@ -280,6 +281,14 @@ struct EvaluationAPIController: RouteCollection {
         let id = try Self.id(req)
         _ = try await service.findAssessment(id)
         return try await AssessmentDTO.make(try await service.submit(id), service: service)
+    }
+
+    /// The ARS closes the entry of an establishment that submitted nothing by the deadline.
+    @Sendable func closeEntry(req: Request) async throws -> AssessmentDTO {
+        let (_, service) = try await Self.context(req, address: true)
+        let id = try Self.id(req)
+        _ = try await service.findAssessment(id)
+        return try await AssessmentDTO.make(try await service.closeEntry(id), service: service)
     }
 
     /// `valeur` is a text, a number, or an object measure → value.

@@ -22,6 +22,7 @@ struct EvaluationController: RouteCollection {
         pages.post(SiteURL.Route.assessment.components, use: saveDraft)
         pages.post(SiteURL.Route.assessmentSubmit.components, use: submit)
         pages.post(SiteURL.Route.assessmentSimulation.components, use: liveSimulation)
+        pages.post(SiteURL.Route.assessmentClose.components, use: closeEntry)
         // Streamed: the evidence file goes through the one upload path; CSRF is in the address.
         pages.on(.POST, SiteURL.Route.assessmentEvidence.components, body: .stream, use: evidence)
         pages.post(SiteURL.Route.assessmentReview.components, use: review)
@@ -106,6 +107,8 @@ struct EvaluationController: RouteCollection {
     struct BoardRow: Encodable {
         let holder: String; let name: String; let href: String; let state: String; let indicator: String
         let status: String; let statusCode: String; let waitingOn: String; let days: String
+        /// On an evaluation's first row: the days spent in each state it went through.
+        let path: String
     }
     struct ResultRow: Encodable {
         let holder: String; let name: String; let indicator: String; let kind: String; let value: String; let target: String
@@ -155,8 +158,17 @@ struct EvaluationController: RouteCollection {
         let today = LegalClock.today(req.now)
         let current = calendar.phase(on: today)?.code
         let assessments = try await service.assessments(of: campaign)
+        let logs = Dictionary(grouping: try await EvaluationEventRecord.query(on: req.db).filter(\.$assessmentID ~~ assessments.compactMap(\.id))
+            .sort(\.$seq).all(), by: \.assessmentID)
         var board: [BoardRow] = []
         for assessment in assessments {
+            let events = try (logs[try assessment.requireID()] ?? []).map { record in
+                let entry = try JSONText.decode(ProcedureEntry<EvaluationProcedure.Event>.self, from: record.entry)
+                return (event: entry.event, on: entry.legalDate)
+            }
+            var path = try EvaluationProcedure.path(openedOn: LegalClock.today(assessment.createdAt), events: events, today: today,
+                                                    settings: EvaluationDecisions.settings)
+                .map { "\($0.state.description) : \($0.days) j\($0.isCurrent ? " (en cours)" : "")" }.joined(separator: " · ")
             let reviews = try await service.reviews(assessment)
             let statuses = EvaluationService.statuses(assessment, reviews: reviews)
             let href = SiteURL.Route.assessment.path(try assessment.requireID().uuidString.lowercased())
@@ -171,7 +183,8 @@ struct EvaluationController: RouteCollection {
                 }
                 board.append(BoardRow(holder: assessment.holderFINESS, name: assessment.holderName, href: href, state: Self.stateLabel(assessment.state),
                                       indicator: indicator.code, status: status.description, statusCode: status.rawValue, waitingOn: waiting,
-                                      days: days == 0 ? "aujourd'hui" : "\(days) j"))
+                                      days: days == 0 ? "aujourd'hui" : "\(days) j", path: path))
+                path = ""
             }
         }
         // Results: the ARS, the fund and the establishment see their own lines; the expert does not.
@@ -309,6 +322,8 @@ struct EvaluationController: RouteCollection {
         let code: String; let label: String; let kind: String; let status: String; let statusCode: String; let reviewer: String
         let evidence: String; let editable: Bool; let fields: [FieldView]; let comment: String; let changed: Bool
         let evidences: [LinkView]; let actions: [ActionView]; let reviews: [ReviewView]; let canReview: Bool
+        /// A send-back is offered during the analysis only (the establishment can then submit again).
+        let canSendBack: Bool
         let simulation: String; let declaredMeasures: [Option]
         let imported: [ImportedView]; let calculation: String
     }
@@ -345,6 +360,7 @@ struct EvaluationController: RouteCollection {
         let isEstablishment: Bool
         let anyEditable: Bool
         let canSubmit: Bool
+        let canClose: Bool; let closeHref: String; let entryEnd: String
         let saveHref: String
         /// Where the page's script asks for the simulation as values are typed.
         let simulationHref: String
@@ -405,6 +421,7 @@ struct EvaluationController: RouteCollection {
                                                        reason: $0.motif, who: $0.auteur) },
                 canReview: service.reviews(definition) && EvaluationService.reviewStates.map(\.code).contains(assessment.state)
                     && assessment.submissions > 0,
+                canSendBack: assessment.state == EvaluationProcedure.State.analysis.code,
                 simulation: simulated[item.code] ?? "",
                 declaredMeasures: item.mesures_declarees.map { Option(value: $0, label: catalogue?.measure($0)?.label ?? $0) },
                 imported: item.valeurs_importees.map { ImportedView(label: $0.libelle, finess: $0.finess, year: $0.annee, value: $0.valeur, source: $0.source) },
@@ -455,6 +472,10 @@ struct EvaluationController: RouteCollection {
         let state = EvaluationProcedure.State(code: assessment.state) ?? .closed
         let canSubmit = principal.role == .establishment
             && (state == .open || state == .selfAssessment || (state == .analysis && dto.indicateurs.contains { $0.statut == IndicatorStatus.sentBack.rawValue }))
+        // The ARS closes the entry of an establishment that submitted nothing by the deadline.
+        let entryEnd = ((try? JSONText.decode(EvaluationCalendar.self, from: campaign.calendar)) ?? .standard(year: campaign.year)).entryEnd
+        let canClose = (principal.role == .arsAnalyst || principal.role == .arsDirector) && !campaign.isGrid
+            && (state == .open || state == .selfAssessment) && LegalClock.today(req.now) > entryEnd
         let documents = try await service.documents(assessment)
         return try await req.view.render("evaluation/assessment", AssessmentPage(
             layout: LayoutContext(request: req, title: "Auto-évaluation \(campaign.year) — \(assessment.holderName)", principal: principal,
@@ -467,6 +488,7 @@ struct EvaluationController: RouteCollection {
             state: Self.stateLabel(assessment.state), deadline: Self.date(assessment.deadline), version: assessment.version,
             submissions: assessment.submissions, indicators: indicators, isEstablishment: principal.role == .establishment,
             anyEditable: principal.role == .establishment && indicators.contains(where: \.editable) && gridRows.isEmpty, canSubmit: canSubmit,
+            canClose: canClose, closeHref: SiteURL.Route.assessmentClose.path(id), entryEnd: entryEnd.description,
             saveHref: SiteURL.Route.assessment.path(id), simulationHref: SiteURL.Route.assessmentSimulation.path(id), submitHref: SiteURL.Route.assessmentSubmit.path(id),
             evidenceHref: Self.withCSRF(SiteURL.Route.assessmentEvidence.path(id), req),
             reviewHref: SiteURL.Route.assessmentReview.path(id),
@@ -610,6 +632,19 @@ struct EvaluationController: RouteCollection {
         do {
             let saved = try await service.submit(id)
             req.webSession?.setFlash("Auto-évaluation soumise (version \(saved.submissions)) : le rapport scellé est disponible.")
+            return req.redirect(to: SiteURL.Route.assessment.path(id.uuidString.lowercased()))
+        } catch let error as UserFacingError where error.status.code < 500 && error.status != .notFound {
+            return try await renderAssessment(req, errors: [error.message]).encodeResponse(status: error.status, for: req)
+        }
+    }
+
+    @Sendable func closeEntry(req: Request) async throws -> Response {
+        let (_, service) = try await Self.context(req)
+        let id = try Self.id(req)
+        _ = try await service.findAssessment(id)
+        do {
+            _ = try await service.closeEntry(id)
+            req.webSession?.setFlash("Saisie close : le constat de carence est scellé et l'établissement prévenu.")
             return req.redirect(to: SiteURL.Route.assessment.path(id.uuidString.lowercased()))
         } catch let error as UserFacingError where error.status.code < 500 && error.status != .notFound {
             return try await renderAssessment(req, errors: [error.message]).encodeResponse(status: error.status, for: req)

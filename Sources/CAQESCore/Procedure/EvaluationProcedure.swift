@@ -81,6 +81,32 @@ public struct EvaluationProcedure: Hashable, Sendable, Codable {
         }
     }
 
+    /// One state of an evaluation's path and how long it lasted.
+    public struct Stay: Hashable, Sendable {
+        public let state: State
+        public let since: LocalDate
+        /// Calendar days from `since` to the next state's entry, or to today for the current one.
+        public let days: Int
+        public let isCurrent: Bool
+    }
+
+    /// The states an evaluation went through, from its events in order, with the days spent in
+    /// each (the board shows them): it opened on `openedOn`; an event that leaves the state
+    /// unchanged (an answer, a receipt recorded again) starts no new stay.
+    public static func path(openedOn: LocalDate, events: [(event: Event, on: LocalDate)], today: LocalDate,
+                            settings: ProcedureSettings = .init()) throws(ProcedureError) -> [Stay] {
+        var procedure = EvaluationProcedure()
+        var entries: [(State, LocalDate)] = [(procedure.state, openedOn)]
+        for (event, date) in events {
+            procedure = try transition(from: procedure, event: event, now: date, settings: settings)
+            if procedure.state != entries[entries.count - 1].0 { entries.append((procedure.state, date)) }
+        }
+        return entries.enumerated().map { index, entry in
+            let end = index + 1 < entries.count ? entries[index + 1].1 : today
+            return Stay(state: entry.0, since: entry.1, days: max(0, entry.1.days(until: end)), isCurrent: index + 1 == entries.count)
+        }
+    }
+
     /// The events that apply in `state` (pages offer only these actions).
     public static func allowedEvents(in state: State) -> Set<Event.Kind> {
         switch state {

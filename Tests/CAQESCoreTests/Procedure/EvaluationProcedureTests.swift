@@ -176,6 +176,21 @@ struct EvaluationProcedureTests {
         #expect(try EvaluationProcedure.transition(from: procedure, event: .reopen, now: day("01/03/2025")).state == .reopened)
     }
 
+    @Test("The path: days spent in each state, from the events, up to today for the current one")
+    func path() throws {
+        let steps = EvaluationFixtures.steps(to: .contradictory1) + [(.answerObservation, "20/11/2024")]
+        let stays = try EvaluationProcedure.path(openedOn: day("02/09/2024"), events: steps.map { (event: $0.0, on: day($0.1)) }, today: day("25/11/2024"))
+        let expected: [(State, String, Int)] = [
+            (.open, "02/09/2024", 7), (.selfAssessment, "09/09/2024", 30), (.analysis, "09/10/2024", 26),
+            (.decision1Notified, "04/11/2024", 0), (.contradictory1, "04/11/2024", 21),
+        ]
+        #expect(stays.count == expected.count)
+        for (stay, (state, since, days)) in zip(stays, expected) {
+            #expect(stay.state == state && stay.since == day(since) && stay.days == days, "\(stay)")
+        }
+        #expect(stays.last?.isCurrent == true && stays.dropLast().allSatisfy { !$0.isCurrent })
+    }
+
     @Test("The full campaign ends closed, with its final decision date")
     func fullCampaign() throws {
         let closed = try EvaluationFixtures.run(EvaluationFixtures.steps(to: .closed))

@@ -133,12 +133,13 @@ struct EvaluationDecisions {
     }
 
     /// Seals the self-assessment report of the last submission and keeps it with the form.
-    func sealReport(_ assessment: SelfAssessment) async throws -> String {
+    /// `note`: what the report must say first (the entry closed by the ARS without a submission).
+    func sealReport(_ assessment: SelfAssessment, note: String? = nil) async throws -> String {
         let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: db)
         let reviews = try await AssessmentReview.query(on: db).filter(\.$assessmentID == assessment.requireID()).all()
         let content = EvaluationDocumentBuilder(assessment: assessment, year: campaign?.year ?? 0, catalogues: try app.catalogues(),
                                                 siteURL: app.caqesSettings.publicURL, today: today)
-            .report(version: assessment.submissions, reviews: reviews)
+            .report(version: assessment.submissions, reviews: reviews, note: note)
         return try await store(content, assessment: assessment, type: "rapport_autoevaluation", decision: nil, version: assessment.submissions)
     }
 

@@ -24,11 +24,14 @@ struct EvaluationDocumentBuilder {
         ]
     }
 
-    func report(version: Int, reviews: [AssessmentReview]) -> DocumentContent {
+    func report(version: Int, reviews: [AssessmentReview], note: String? = nil) -> DocumentContent {
         let content = (try? JSONText.decode(AssessmentContent.self, from: assessment.submittedContent ?? assessment.content)) ?? AssessmentContent()
         var blocks: [Block] = [
             .heading("Rapport d'auto-évaluation CAQES \(year)", level: 1),
             .keyValues(parties + [KeyValue("Version soumise", "\(version)")]),
+        ]
+        if let note { blocks.append(.paragraph([.bold("Constat de carence : "), TextRun(note)])) }
+        blocks += [
             .text("Ce rapport reprend, pour chaque indicateur du contrat, les valeurs déclarées par l'établissement, son commentaire, les pièces justificatives déposées (par empreinte SHA-256) et son plan d'actions. Les valeurs issues des données importées sont pré-remplies et ne figurent pas ici."),
         ]
         for indicator in assessment.contractIndicators {
@@ -170,6 +173,7 @@ struct EvaluationDocumentBuilder {
         switch act {
         case "saisie": return "début de la saisie de l'auto-évaluation"
         case "soumission": return "soumission de l'auto-évaluation"
+        case "cloture_saisie": return "clôture de la saisie par l'ARS (rien de soumis à l'échéance)"
         default: return act
         }
     }

@@ -82,6 +82,16 @@ enum EvaluationNotifications {
                          periodDeadline: false, siteURL: siteURL, at: now, on: db)
     }
 
+    static func entryClosed(_ assessment: SelfAssessment, note: String, siteURL: String, at now: Date, on db: any Database) async throws {
+        try await send(try await establishment(assessment, on: db), assessment, subject: "saisie de l'auto-évaluation close",
+                       body: """
+                       \(note)
+                       Le rapport scellé le constate. L'analyse des indicateurs commence ; la première décision du directeur général de l'ARS vous sera notifiée.
+
+                       Ouvrir l'évaluation : \(link(assessment, siteURL: siteURL))
+                       """, at: now, on: db)
+    }
+
     static func sentBack(_ assessment: SelfAssessment, indicator: String, reason: String, siteURL: String, at now: Date, on db: any Database) async throws {
         try await send(try await establishment(assessment, on: db), assessment, subject: "indicateur \(indicator) renvoyé",
                        body: """

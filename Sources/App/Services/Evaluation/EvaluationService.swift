@@ -622,16 +622,7 @@ struct EvaluationService {
         let id = try assessment.requireID()
         try await db.transaction { db in
             let decisions = EvaluationDecisions(db: db, app: app, actor: actor, now: now)
-            guard let fresh = try await SelfAssessment.find(id, on: db) else { throw UserFacingError.notFound() }
-            fresh.submittedContent = fresh.content
-            fresh.submissions += 1
-            fresh.submittedAt = now
-            let sql = db as! any SQLDatabase
-            let updated = try await sql.update("self_assessments")
-                .set("submitted_content", to: SQLBind(fresh.content)).set("submissions", to: SQLBind(fresh.submissions))
-                .set("submitted_at", to: SQLBind(now)).set("updated_at", to: SQLBind(now)).set("version", to: SQLBind(fresh.version + 1))
-                .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(fresh.version)).returning("id").all()
-            guard !updated.isEmpty else { throw UserFacingError(.conflict, "Le formulaire a été modifié entre-temps : rechargez-le.") }
+            let fresh = try await Self.recordSubmission(id, content: nil, at: now, on: db)
             let report = try await decisions.sealReport(fresh)
             if state == .open {
                 _ = try await decisions.append(.startSelfAssessment, act: "saisie", to: fresh, decision: nil, details: ContractActDetails(), document: nil)
@@ -642,6 +633,65 @@ struct EvaluationService {
             } else {
                 _ = try await decisions.append(.submitSelfAssessment, act: "soumission", to: fresh, decision: nil, details: ContractActDetails(), document: report)
             }
+        }
+        return try await findAssessment(id)
+    }
+
+    /// Writes a submission: `content` (the draft when nil) becomes the submitted version, if
+    /// nobody changed the form meanwhile (optimistic locking).
+    static func recordSubmission(_ id: UUID, content: String?, at now: Date, on db: any Database) async throws -> SelfAssessment {
+        guard let fresh = try await SelfAssessment.find(id, on: db) else { throw UserFacingError.notFound() }
+        let submitted = content ?? fresh.content
+        fresh.submittedContent = submitted
+        fresh.submissions += 1
+        fresh.submittedAt = now
+        let sql = db as! any SQLDatabase
+        let updated = try await sql.update("self_assessments")
+            .set("submitted_content", to: SQLBind(submitted)).set("submissions", to: SQLBind(fresh.submissions))
+            .set("submitted_at", to: SQLBind(now)).set("updated_at", to: SQLBind(now)).set("version", to: SQLBind(fresh.version + 1))
+            .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(fresh.version)).returning("id").all()
+        guard !updated.isEmpty else { throw UserFacingError(.conflict, "Le formulaire a été modifié entre-temps : rechargez-le.") }
+        fresh.version += 1
+        return fresh
+    }
+
+    /// The entry deadline passed without a submission: the ARS closes the entry (« constat de
+    /// carence »). The form counts as submitted empty — nothing declared, no evidence: the
+    /// evaluation goes on with the stored data, a missing declaration is not achieved, and the
+    /// other holders' FIR share is no longer held up by this one (D12). The establishment is told;
+    /// a reviewer may still send an indicator back to it during the analysis.
+    func closeEntry(_ assessmentID: UUID) async throws -> SelfAssessment {
+        let assessment = try await findAssessment(assessmentID)
+        guard actor.role == .arsAnalyst || actor.role == .arsDirector else {
+            throw UserFacingError(.forbidden, "La saisie d'un établissement qui n'a rien soumis est close par l'ARS.")
+        }
+        let state = EvaluationProcedure.State(code: assessment.state) ?? .closed
+        guard state == .open || state == .selfAssessment else {
+            throw UserFacingError(.conflict, "L'auto-évaluation est « \(state.description) » : la saisie n'est plus ouverte.")
+        }
+        guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: db) else { throw UserFacingError.notFound() }
+        guard !campaign.isGrid else {
+            throw UserFacingError(.conflict, "Campagne sur la grille 2018 : la clôture sans soumission n'y est pas prévue (la grille se remplit critère par critère) ; relancez l'établissement.")
+        }
+        let calendar = (try? JSONText.decode(EvaluationCalendar.self, from: campaign.calendar)) ?? .standard(year: campaign.year)
+        let today = LegalClock.today(now)
+        guard today > calendar.entryEnd else {
+            throw UserFacingError(.conflict, "La saisie reste ouverte à l'établissement jusqu'au \(calendar.entryEnd) inclus : elle ne se clôt qu'après.")
+        }
+        let id = try assessment.requireID()
+        let note = "Aucune auto-évaluation soumise à l'échéance du \(calendar.entryEnd) : saisie close par l'ARS le \(today). Les valeurs déclaratives manquent ; l'évaluation se poursuit sur les données importées."
+        try await db.transaction { db in
+            let decisions = EvaluationDecisions(db: db, app: app, actor: actor, now: now)
+            let fresh = try await Self.recordSubmission(id, content: try JSONText.encode(AssessmentContent()), at: now, on: db)
+            let report = try await decisions.sealReport(fresh, note: note)
+            if state == .open {
+                _ = try await decisions.append(.startSelfAssessment, act: "saisie", to: fresh, decision: nil, details: ContractActDetails(), document: nil)
+            }
+            _ = try await decisions.append(.submitSelfAssessment, act: "cloture_saisie", to: fresh, decision: nil,
+                                           details: ContractActDetails(texte: note), document: report)
+            try await EvaluationNotifications.entryClosed(fresh, note: note, siteURL: app.caqesSettings.publicURL, at: now, on: db)
+            try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.cloture_saisie", target: "auto-évaluation \(id.uuidString.lowercased())",
+                                      details: "\(fresh.holderFINESS) : saisie close après l'échéance du \(calendar.entryEnd), rien de soumis ; rapport \(report.prefix(16))…", at: now)
         }
         return try await findAssessment(id)
     }
