@@ -292,7 +292,7 @@ struct EvaluationAPIController: RouteCollection {
     }
 
     /// `valeur` is a text, a number, or an object measure → value.
-    struct ReviewBody: Decodable {
+    struct ReviewInput: Decodable {
         var indicateur: String?; var decision: String?; var motif: String?; var valeur: [String: String]?
         enum CodingKeys: String, CodingKey { case indicateur, decision, motif, valeur }
         init(from decoder: any Decoder) throws {
@@ -314,7 +314,7 @@ struct EvaluationAPIController: RouteCollection {
         let (_, service) = try await Self.context(req)
         let id = try Self.id(req)
         _ = try await service.findAssessment(id)
-        let body = try Self.decode(ReviewBody.self, req)
+        let body = try Self.decode(ReviewInput.self, req)
         guard let indicator = body.indicateur, let decision = body.decision else {
             throw UserFacingError(.unprocessableEntity, "Champs obligatoires : « indicateur » et « decision » (acceptee, corrigee ou renvoyee), « motif » sauf pour acceptee, « valeur » pour corrigee.")
         }

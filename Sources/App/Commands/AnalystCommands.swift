@@ -298,7 +298,7 @@ struct IncentiveCommand: AsyncCommand {
             var raw = parts[1].replacingOccurrences(of: ",", with: ".")
             let percent = raw.hasSuffix("%")
             if percent { raw = String(raw.dropLast()).trimmingCharacters(in: .whitespaces) }
-            guard var rate = Decimal(string: raw, locale: Locale(identifier: "en_US_POSIX")) else {
+            guard var rate = Decimal(stored: raw) else {
                 throw CommandFailure("--rate « \(item) » : taux illisible")
             }
             if percent { rate /= 100 }

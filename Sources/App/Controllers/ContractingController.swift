@@ -620,11 +620,11 @@ struct ContractingController: RouteCollection {
             waitingOn: procedure.waitingOn.map(\.description).joined(separator: ", "),
             period: procedure.currentPeriod.map { "\($0.period) — \($0.receipt)" } ?? "",
             dates: "du \(Self.date(contract.startsOn)) au \(Self.date(contract.endsOn))",
-            products: "\(FrenchNumberFormat.euros(Decimal(string: contract.amProducts, locale: Locale(identifier: "en_US_POSIX")) ?? 0)) (exercice \(contract.amProductsYear))",
+            products: "\(FrenchNumberFormat.euros(Decimal(stored: contract.amProducts) ?? 0)) (exercice \(contract.amProductsYear))",
             sanction: procedure.refusalSanction.map(FrenchNumberFormat.euros) ?? "",
             indicators: indicators.map { i in
                 .init(code: i.code, label: i.libelle, kind: i.regional ? "régional" : "national",
-                      rate: i.taux.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }.map(FrenchNumberFormat.percent) ?? "",
+                      rate: i.taux.flatMap { Decimal(stored: $0) }.map(FrenchNumberFormat.percent) ?? "",
                       targets: i.cibles.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value)" }.joined(separator: " ; "))
             },
             events: events.map { e in

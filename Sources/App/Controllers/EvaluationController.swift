@@ -38,7 +38,7 @@ struct EvaluationController: RouteCollection {
 
     static func date(_ iso: String?) -> String { iso.flatMap { try? LocalDate($0) }?.description ?? "" }
     static func euros(_ text: String?) -> String {
-        text.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }.map(FrenchNumberFormat.euros) ?? ""
+        text.flatMap { Decimal(stored: $0) }.map(FrenchNumberFormat.euros) ?? ""
     }
     static func withCSRF(_ path: String, _ req: Request) -> String {
         SiteURL.with(path, [URLQueryItem(name: CSRFMiddleware.field, value: CSRFMiddleware.token(for: req))])
@@ -201,12 +201,12 @@ struct EvaluationController: RouteCollection {
             }
             results = lines.map {
                 ResultRow(holder: $0.holderFINESS, name: $0.holderName, indicator: $0.indicator, kind: EvaluationDocumentBuilder.kind($0.kind), value: $0.value,
-                          target: $0.target, savings: Self.euros($0.savings), rate: $0.rate.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }.map(FrenchNumberFormat.percent) ?? "",
+                          target: $0.target, savings: Self.euros($0.savings), rate: $0.rate.flatMap { Decimal(stored: $0) }.map(FrenchNumberFormat.percent) ?? "",
                           amount: Self.euros($0.amount), achieved: $0.achieved, explanation: $0.explanation)
             }
             var totals: [String: Decimal] = [:]
             for line in lines {
-                totals[line.holderName, default: 0] += Decimal(string: line.amount, locale: Locale(identifier: "en_US_POSIX")) ?? 0
+                totals[line.holderName, default: 0] += Decimal(stored: line.amount) ?? 0
                 if line.kind == "regional" || line.kind == "groupe", line.achieved == "oui" || line.achieved == "non" {
                     var counts = achieved[line.indicator] ?? (0, 0)
                     counts.1 += 1
@@ -219,7 +219,7 @@ struct EvaluationController: RouteCollection {
         let engine = EvaluationResults(db: req.db, app: req.application, actor: service.actor, now: req.now)
         let paymentLines = principal.role == .expert ? [] : try await engine.paymentLines(campaign, scope: assessments)
         let payments = Dictionary(grouping: paymentLines, by: \.holder).sorted { $0.key < $1.key }.map { holder, lines in
-            let total = lines.reduce(Decimal(0)) { $0 + (APIAmount.value($1.amount) ?? 0) }
+            let total = lines.reduce(Decimal(0)) { $0 + (Decimal(stored: $1.amount) ?? 0) }
             return PaymentRow(holder: holder, name: lines[0].holderName, amount: FrenchNumberFormat.euros(total),
                               status: Self.paymentLabel(lines[0].status),
                               options: PaymentRecord.statuses.map { Option(value: $0, label: Self.paymentLabel($0), selected: $0 == lines[0].status) },

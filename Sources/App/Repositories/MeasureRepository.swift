@@ -112,7 +112,7 @@ struct MeasureRepository {
             let value: FormulaValue?
             switch row.kind {
             case "number":
-                guard let text = row.value, let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+                guard let text = row.value, let number = Decimal(stored: text) else { return nil }
                 value = .number(number)
             case "grade":
                 guard let grade = row.value?.first else { return nil }

@@ -26,7 +26,7 @@ struct BulkContracting {
         let holders = selection.keys.sorted()
         let products = try await MeasureRepository(db: db).current(measures: ["am_products"], year: start.year - 1, finess: holders)
         var byHolder: [String: Decimal] = [:]
-        for row in products { if let text = row.value, let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) { byHolder[row.finess] = value } }
+        for row in products { if let text = row.value, let value = Decimal(stored: text) { byHolder[row.finess] = value } }
         let existing = try await Contract.query(on: db).filter(\.$campaignID == campaign.requireID()).filter(\.$kind == "contrat").all()
         return holders.map { holder in
             let lines = selection[holder] ?? []
@@ -141,8 +141,8 @@ extension BulkContracting {
         let service = ContractService(db: db, app: app, actor: actor, now: now)
         for contract in inForce where !existing.contains(contract.id ?? UUID()) {
             if selection[contract.holderFINESS] != nil {
-                let stored = products.first { $0.finess == contract.holderFINESS }?.value.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
-                let amount = stored ?? Decimal(string: contract.amProducts, locale: Locale(identifier: "en_US_POSIX")) ?? 0
+                let stored = products.first { $0.finess == contract.holderFINESS }?.value.flatMap { Decimal(stored: $0) }
+                let amount = stored ?? Decimal(stored: contract.amProducts) ?? 0
                 _ = try await service.create(.init(campaignID: campaignID, holder: contract.holderFINESS, start: start, end: end,
                                                    amProducts: amount, options: options[contract.holderFINESS] ?? [:], parent: contract))
                 created += 1

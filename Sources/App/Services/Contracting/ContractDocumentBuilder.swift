@@ -40,7 +40,7 @@ struct ContractDocumentBuilder {
     var indicators: [ContractIndicator] { (try? JSONText.decode([ContractIndicator].self, from: contract.indicators)) ?? [] }
     var start: String { (try? LocalDate(contract.startsOn))?.description ?? contract.startsOn }
     var end: String { (try? LocalDate(contract.endsOn))?.description ?? contract.endsOn }
-    var products: Decimal { Decimal(string: contract.amProducts, locale: Locale(identifier: "en_US_POSIX")) ?? 0 }
+    var products: Decimal { Decimal(stored: contract.amProducts) ?? 0 }
 
     var isAmendment: Bool { contract.kind == "avenant" }
 
@@ -103,7 +103,7 @@ struct ContractDocumentBuilder {
                                    TableColumn("Taux d'intéressement", width: 0.2, alignment: .right)],
                          rows: (national + regional).map { i in
                              [i.code, i.libelle, i.regional ? "régional" : "national",
-                              i.taux.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }.map(FrenchNumberFormat.percent) ?? "—"]
+                              i.taux.flatMap { Decimal(stored: $0) }.map(FrenchNumberFormat.percent) ?? "—"]
                          })),
             .text("\(national.count) indicateur(s) national(aux) et \(regional.count) indicateur(s) régional(aux) ; un contrat en porte au plus sept de chaque volet."),
             .heading("Article 4 — Intéressement", level: 2),
@@ -142,7 +142,7 @@ struct ContractDocumentBuilder {
             if let incentive = definition?.incentive {
                 lines.append(KeyValue("Économies retenues", incentive.savings.text))
             }
-            if let rate = indicator.taux.flatMap({ Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }) {
+            if let rate = indicator.taux.flatMap({ Decimal(stored: $0) }) {
                 lines.append(KeyValue("Taux d'intéressement", FrenchNumberFormat.percent(rate) + (definition?.cap.map { " (plafond \(FrenchNumberFormat.percent($0)))" } ?? "")))
             }
             blocks.append(.keyValues(lines))

@@ -161,7 +161,7 @@ struct ContractService {
             if !line.regional, let cap = definition?.cap {
                 var chosen = cap
                 if let text = new.rates[line.indicator] {
-                    guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), value >= 0 else {
+                    guard let value = Decimal(stored: text), value >= 0 else {
                         throw UserFacingError(.unprocessableEntity, "« taux » de \(line.indicator) : « \(text.prefix(20)) » n'est pas un taux (ex. « 0.20 »).")
                     }
                     guard value <= cap else {
@@ -417,7 +417,7 @@ struct ContractService {
 
     /// The refusal sanction the amended proposal states: AM products × the catalogue's rate (D14).
     func refusalSanction(_ contract: Contract) throws -> Decimal? {
-        guard let products = Decimal(string: contract.amProducts, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+        guard let products = Decimal(stored: contract.amProducts) else { return nil }
         let indicators = (try? JSONText.decode([ContractIndicator].self, from: contract.indicators)) ?? []
         let registry = try app.catalogues()
         let rate = indicators.lazy.compactMap { registry[$0.catalogue]?.refusalSanctionRate }.first

@@ -55,14 +55,11 @@ enum APIAmount {
         guard !trimmed.isEmpty, trimmed.count <= 20, (1...2).contains(parts.count),
               parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), !parts[0].isEmpty,
               parts.count == 1 || (parts[1].count <= 2 && !parts[1].isEmpty && parts[1].allSatisfy { $0.isASCII && $0.isNumber }),
-              let value = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX")) else {
+              let value = Decimal(stored: trimmed) else {
             throw UserFacingError(.unprocessableEntity, "« \(field) » : montant « \(text.prefix(30)) » illisible (attendu : un nombre positif avec un point et au plus deux décimales, ex. « 80000000.00 »).")
         }
         return value
     }
-
-    /// A stored amount (written by `text`) read back exactly.
-    static func value(_ text: String) -> Decimal? { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) }
 
     static func text(_ value: Decimal) -> String {
         let rounded = Money.roundToCent(value)
@@ -72,6 +69,13 @@ enum APIAmount {
         if decimals == 1 { text += "0" }
         return text
     }
+}
+
+extension Decimal {
+    /// A decimal as the platform stores and the API writes it (amounts, rates, products: a point,
+    /// no grouping), read back exactly. The one reader of such texts; French input goes through
+    /// `FrenchNumber`.
+    init?(stored text: String) { self.init(string: text, locale: Locale(identifier: "en_US_POSIX")) }
 }
 
 /// Dates in the API: ISO `AAAA-MM-JJ` (D29).

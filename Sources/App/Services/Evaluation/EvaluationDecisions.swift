@@ -251,18 +251,18 @@ struct EvaluationDecisions {
             if round > 1, let fir = lines.first(where: { $0.kind == "fir" }) {
                 // A corrected share never takes the envelope past its total (D12).
                 let others = try await results.decidedFIR(campaign, except: assessment.holderFINESS)
-                let share = RegionalEnvelope.correctedShare(recomputed: APIAmount.value(fir.amount) ?? 0,
-                                                            envelope: APIAmount.value(campaign.envelope) ?? 0, decidedForOthers: others)
+                let share = RegionalEnvelope.correctedShare(recomputed: Decimal(stored: fir.amount) ?? 0,
+                                                            envelope: Decimal(stored: campaign.envelope) ?? 0, decidedForOthers: others)
                 if share.capped {
                     decision.firCap = APIAmount.text(share.amount)
                     EvaluationResults.cap(fir, to: decision.firCap!)
                 }
             }
         }
-        let total = lines.reduce(Decimal(0)) { $0 + (APIAmount.value($1.amount) ?? 0) }
+        let total = lines.reduce(Decimal(0)) { $0 + (Decimal(stored: $1.amount) ?? 0) }
         decision.totalAmount = APIAmount.text(total)
         if step != .corrective, let ground, let withdrawn {
-            do { try ground.check(corrected: total, withdrawn: APIAmount.value(withdrawn.totalAmount) ?? 0) } catch {
+            do { try ground.check(corrected: total, withdrawn: Decimal(stored: withdrawn.totalAmount) ?? 0) } catch {
                 throw UserFacingError(.conflict, error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
             }
         }
@@ -277,7 +277,7 @@ struct EvaluationDecisions {
             if let ground, let reason, let withdrawn, let withdrawnID = withdrawn.id {
                 let document = try await EvaluationDocument.query(on: db).filter(\.$decisionID == withdrawnID).filter(\.$type == withdrawn.step).first()
                 correction = .init(ground: ground, reason: reason, withdrawnOn: LegalClock.today(withdrawn.createdAt), withdrawnSHA: document?.sha256 ?? "—",
-                                   withdrawnTotal: APIAmount.value(withdrawn.totalAmount) ?? 0, settled: decision.settledDecisionID != nil)
+                                   withdrawnTotal: Decimal(stored: withdrawn.totalAmount) ?? 0, settled: decision.settledDecisionID != nil)
             }
             let builder = EvaluationDocumentBuilder(assessment: assessment, year: campaign.year, catalogues: try app.catalogues(),
                                                     siteURL: app.caqesSettings.publicURL, today: today)

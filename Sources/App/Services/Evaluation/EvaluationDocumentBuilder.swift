@@ -90,16 +90,19 @@ struct EvaluationDocumentBuilder {
             blocks += step.legalBasis.map { .text($0) }
         }
         blocks.append(.heading("Faits retenus", level: 2))
-        var facts: [TableRow] = []
+        // The acts and the reviews, in the order of their dates (the log's order within a day).
+        var facts: [(on: String, row: TableRow)] = []
         for record in events {
-            let date = (try? LocalDate(record.legalDate))?.description ?? record.legalDate
-            facts.append([date, Self.label(record.act), record.actor])
+            let date = (try? LocalDate(record.legalDate)) ?? LegalClock.today(record.recordedAt)
+            facts.append((date.iso, [date.description, Self.label(record.act), record.actor]))
         }
         for review in reviews {
             let decision = ReviewDecision(rawValue: review.decision)?.description ?? review.decision
-            facts.append([LegalClock.today(review.createdAt).description, "revue de \(review.indicator) : \(decision)" + (review.reason.isEmpty ? "" : " — \(review.reason)"), review.actor])
+            let date = LegalClock.today(review.createdAt)
+            facts.append((date.iso, [date.description, "revue de \(review.indicator) : \(decision)" + (review.reason.isEmpty ? "" : " — \(review.reason)"), review.actor]))
         }
-        blocks.append(.table(Table(columns: [TableColumn("Date", width: 0.14), TableColumn("Fait", width: 0.56), TableColumn("Auteur", width: 0.3)], rows: facts)))
+        let ordered = facts.enumerated().sorted { ($0.element.on, $0.offset) < ($1.element.on, $1.offset) }.map(\.element.row)
+        blocks.append(.table(Table(columns: [TableColumn("Date", width: 0.14), TableColumn("Fait", width: 0.56), TableColumn("Auteur", width: 0.3)], rows: ordered)))
         blocks.append(.heading("Réponse aux observations de l'établissement", level: 2))
         let observations = events.filter { $0.act == EvaluationAct.observations.rawValue || $0.act == EvaluationAct.hearingRequest.rawValue }
         if observations.isEmpty {
@@ -154,7 +157,7 @@ struct EvaluationDocumentBuilder {
                                blocks: blocks, footer: footer(step.description, version: round))
     }
 
-    static func decimal(_ text: String) -> Decimal? { APIAmount.value(text) }
+    static func decimal(_ text: String) -> Decimal? { Decimal(stored: text) }
 
     static func kind(_ code: String) -> String {
         switch code {

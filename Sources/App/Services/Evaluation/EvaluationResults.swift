@@ -107,7 +107,7 @@ struct EvaluationResults {
                            contractStartYear: assessment.contractID.flatMap { starts[$0] }.flatMap { try? LocalDate($0) }?.year,
                            indicators: assessment.contractIndicators.map {
                                CampaignHolder.Indicator(code: $0.code, catalogue: $0.catalogue, regional: $0.regional,
-                                                        rate: $0.taux.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) })
+                                                        rate: $0.taux.flatMap { Decimal(stored: $0) })
                            })
         }
         var catalogues: [String: CatalogueVersion] = [:], measures: [String: MeasureSet] = [:]
@@ -117,11 +117,11 @@ struct EvaluationResults {
             measures[id] = try await MeasureRepository(db: db).measureSet(for: catalogue, overlay: overlay)
         }
         let sharing: EnvelopeSharing = campaign.sharing == "montant_fixe"
-            ? .fixedPerIndicator(Decimal(string: campaign.amountPerIndicator ?? "0", locale: Locale(identifier: "en_US_POSIX")) ?? 0)
+            ? .fixedPerIndicator(Decimal(stored: campaign.amountPerIndicator ?? "0") ?? 0)
             : .proportional
         do {
             return try CampaignResults.compute(year: campaign.year, holders: holders, catalogues: catalogues, measures: measures,
-                                               envelope: shareEnvelope ? Decimal(string: campaign.envelope, locale: Locale(identifier: "en_US_POSIX")) : nil,
+                                               envelope: shareEnvelope ? Decimal(stored: campaign.envelope) : nil,
                                                sharing: sharing)
         } catch {
             throw UserFacingError(.unprocessableEntity, "Calcul des résultats impossible : \(error.description).")
@@ -133,7 +133,7 @@ struct EvaluationResults {
     func gridLines(of campaign: EvaluationCampaign, assessments: [SelfAssessment], draft: Bool) async throws -> [Line] {
         guard let id = campaign.gridID else { return [] }
         let grid = try app.grid(id)
-        let target = Decimal(string: campaign.gridTarget ?? "", locale: Locale(identifier: "en_US_POSIX")) ?? 0
+        let target = Decimal(stored: campaign.gridTarget ?? "") ?? 0
         let ids = assessments.compactMap(\.id)
         let reviews = ids.isEmpty ? [] : try await AssessmentReview.query(on: db).filter(\.$assessmentID ~~ ids).sort(\.$createdAt).all()
         let holders = assessments.map { assessment -> GridCampaignHolder in
@@ -147,8 +147,8 @@ struct EvaluationResults {
                 answers = EvaluationService.gridAnswers(texts, grid: grid, sectors: EvaluationService.sectors(assessment)).answers
             }
             return GridCampaignHolder(subject: assessment.holderFINESS, name: assessment.holderName, sectors: EvaluationService.sectors(assessment),
-                                      answers: answers, previousPercentage: assessment.previousScore.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) },
-                                      insuranceProducts: Decimal(string: assessment.amProducts, locale: Locale(identifier: "en_US_POSIX")) ?? 0)
+                                      answers: answers, previousPercentage: assessment.previousScore.flatMap { Decimal(stored: $0) },
+                                      insuranceProducts: Decimal(stored: assessment.amProducts) ?? 0)
         }
         return CampaignResults.grid(grid, target: target, holders: holders)
     }
@@ -243,7 +243,7 @@ struct EvaluationResults {
     }
 
     static func euros(_ text: String) -> String {
-        Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")).map(FrenchNumberFormat.euros) ?? text
+        Decimal(stored: text).map(FrenchNumberFormat.euros) ?? text
     }
 
     /// The results CSV (`;`, French decimals): the API's `resultats.csv` and `caqes campaigns results`.
@@ -251,7 +251,7 @@ struct EvaluationResults {
         var rows = [["finess", "titulaire", "indicateur", "libelle", "type", "valeur", "cible", "economie", "taux", "montant", "atteint", "explication"]]
         for line in lines {
             rows.append([line.holderFINESS, line.holderName, line.indicator, line.label, line.kind, line.value, line.target,
-                         line.savings.map(Self.frenchDecimal) ?? "", line.rate.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }.map(Money.percent) ?? "",
+                         line.savings.map(Self.frenchDecimal) ?? "", line.rate.flatMap { Decimal(stored: $0) }.map(Money.percent) ?? "",
                          Self.frenchDecimal(line.amount), line.achieved, line.explanation])
         }
         return rows
@@ -292,12 +292,12 @@ struct EvaluationResults {
         }
         var byVersion: [Int: [EvaluationResultRecord]] = [:], total = Decimal(0)
         for (assessmentID, decision) in latest {
-            if let cap = decision.firCap { total += APIAmount.value(cap) ?? 0; continue }
+            if let cap = decision.firCap { total += Decimal(stored: cap) ?? 0; continue }
             if byVersion[decision.resultVersion] == nil {
                 byVersion[decision.resultVersion] = try await lines(campaign, version: decision.resultVersion).filter { $0.kind == "fir" }
             }
             total += (byVersion[decision.resultVersion] ?? []).filter { $0.holderFINESS == holders[assessmentID] }
-                .reduce(Decimal(0)) { $0 + (APIAmount.value($1.amount) ?? 0) }
+                .reduce(Decimal(0)) { $0 + (Decimal(stored: $1.amount) ?? 0) }
         }
         return total
     }
@@ -319,16 +319,16 @@ struct EvaluationResults {
             guard let assessment = byID[decision.assessmentID], let decisionID = decision.id else { continue }
             let document = try await EvaluationDocument.query(on: db).filter(\.$decisionID == decisionID).filter(\.$type == decision.step).first()
             let lines = try await decidedLines(decision, holder: assessment.holderFINESS, campaign: campaign).filter { paid.contains($0.kind) }
-            var amounts = lines.map { (indicator: $0.indicator, label: $0.label, amount: APIAmount.value($0.amount) ?? 0) }
+            var amounts = lines.map { (indicator: $0.indicator, label: $0.label, amount: Decimal(stored: $0.amount) ?? 0) }
             var regularises: String?
             if let settledID = decision.settledDecisionID, let settled = finals.first(where: { $0.id == settledID }) {
                 regularises = LegalClock.today(settled.createdAt).iso
                 let before = try await decidedLines(settled, holder: assessment.holderFINESS, campaign: campaign).filter { paid.contains($0.kind) }
-                let was = Dictionary(before.map { ($0.indicator, APIAmount.value($0.amount) ?? 0) }, uniquingKeysWith: +)
+                let was = Dictionary(before.map { ($0.indicator, Decimal(stored: $0.amount) ?? 0) }, uniquingKeysWith: +)
                 let note = " — régularisation de la décision du \(LegalClock.today(settled.createdAt))"
                 amounts = amounts.map { (indicator: $0.indicator, label: $0.label + note, amount: $0.amount - (was[$0.indicator] ?? 0)) }
                 for old in before where !lines.contains(where: { $0.indicator == old.indicator }) {
-                    amounts.append((indicator: old.indicator, label: old.label + note, amount: -(APIAmount.value(old.amount) ?? 0)))
+                    amounts.append((indicator: old.indicator, label: old.label + note, amount: -(Decimal(stored: old.amount) ?? 0)))
                 }
             }
             for line in amounts where line.amount != 0 {
@@ -345,7 +345,7 @@ struct EvaluationResults {
 
     /// Stored lines back as the core's lines (reports read them).
     static func coreLines(_ records: [EvaluationResultRecord]) -> [CampaignResultLine] {
-        func decimal(_ text: String?) -> Decimal? { text.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) } }
+        func decimal(_ text: String?) -> Decimal? { text.flatMap { Decimal(stored: $0) } }
         return records.map {
             CampaignResultLine(holder: $0.holderFINESS, holderName: $0.holderName, indicator: $0.indicator, label: $0.label, kind: $0.kind,
                                value: $0.value, target: $0.target, savings: decimal($0.savings), rate: decimal($0.rate),
@@ -360,7 +360,7 @@ struct EvaluationResults {
         let sharing = campaign.sharing == "montant_fixe"
             ? "à montant fixe par indicateur atteint (\(Self.euros(campaign.amountPerIndicator ?? "0")))" : "au prorata des indicateurs régionaux atteints"
         return AnnualReport(region: campaign.regionCode, year: campaign.year,
-                            envelope: Decimal(string: campaign.envelope, locale: Locale(identifier: "en_US_POSIX")) ?? 0,
+                            envelope: Decimal(stored: campaign.envelope) ?? 0,
                             sharing: sharing, version: run.version, lines: Self.coreLines(lines))
     }
 

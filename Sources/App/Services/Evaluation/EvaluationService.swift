@@ -542,7 +542,7 @@ struct EvaluationService {
         let normalized = text.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{202F}", with: "")
         guard normalized.count <= 20, normalized.allSatisfy({ $0.isNumber || $0 == "." }), normalized.filter({ $0 == "." }).count <= 1,
               normalized.first?.isNumber == true else { return nil }
-        return Decimal(string: normalized, locale: Locale(identifier: "en_US_POSIX"))
+        return Decimal(stored: normalized)
     }
 
     /// Attaches an evidence file (already in the store by its SHA-256) to an indicator.
