@@ -477,7 +477,17 @@ struct EvaluationAPITests {
             try await ContractingAPITests.setUp(app)
             var client = ContractingAPITests.Client(app: app)
             app.clock.set(Self.at("2019-03-01"))
-            let body = #"{"region": "32", "annee": 2018, "grille": "normandie-2018", "cible_regionale": "70", "titulaires": [{"finess": "590780193", "produits_am": "80000000.00", "secteurs": ["MCO", "SSR"], "score_precedent": "64"}]}"#
+            let body = #"{"region": "32", "annee": 2018, "grille": "normandie-2018", "cible_regionale": "70", "seuils": {"10-1-07a": {"realise_a_partir_de": "80", "partiel_a_partir_de": "50"}}, "titulaires": [{"finess": "590780193", "produits_am": "80000000.00", "secteurs": ["MCO", "SSR"], "score_precedent": "64"}]}"#
+            // The COPIL's thresholds of a quantitative criterion: on a quantitative criterion, in order.
+            for wrong in [#""10-1-01": {"realise_a_partir_de": "80", "partiel_a_partir_de": "50"}"#,
+                          #""10-1-07a": {"realise_a_partir_de": "40", "partiel_a_partir_de": "50"}"#,
+                          #""10-1-07a": {"realise_a_partir_de": "80", "realise_au_dessus_de": "80", "partiel_a_partir_de": "50"}"#,
+                          #""10-1-07a": {"realise_a_partir_de": "quatre-vingts", "partiel_a_partir_de": "50"}"#] {
+                let refused = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr",
+                                                    body.replacingOccurrences(of: #""10-1-07a": {"realise_a_partir_de": "80", "partiel_a_partir_de": "50"}"#, with: wrong),
+                                                    expect: .unprocessableEntity)
+                #expect((refused["erreur"] as? String)?.contains("seuils.") == true, "\(refused)")
+            }
             _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr",
                                       body.replacingOccurrences(of: "normandie-2018", with: "bretagne-2018"), expect: .unprocessableEntity)
             _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr",
@@ -490,12 +500,13 @@ struct EvaluationAPITests {
             let id = try #require((campaign["autoevaluations"] as? [[String: Any]])?.first?["id"] as? String)
             let form = try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr")
             #expect(form["secteurs"] as? [String] == ["MCO", "SSR"])
-            // Every applicable criterion: R, except two PR, one NR and the quantitative ones NC.
-            let grid = try app.grid("normandie-2018")
+            // Every applicable criterion: R, except two PR, one NR; the quantitative ones NC, but
+            // the one whose thresholds are set: 85 % (R from 80 %).
+            let grid = try app.grid("normandie-2018").settingThresholds(try QuantitativeThresholds(realisedFrom: 80, partialFrom: 50), for: "10-1-07a")
             let sectors: Set<GridSector> = [.mco, .ssr]
-            var answers: [String: String] = [:]
+            var answers: [String: String] = ["10-1-07a": "85"]
             var qualitative = 0
-            for criterion in grid.criteria where criterion.maxPoints(for: sectors) != nil {
+            for criterion in grid.criteria where criterion.maxPoints(for: sectors) != nil && criterion.id != "10-1-07a" {
                 if criterion.isQuantitative { answers[criterion.id] = "NC"; continue }
                 answers[criterion.id] = qualitative < 2 ? "PR" : (qualitative == 2 ? "NR" : "R")
                 qualitative += 1
@@ -504,6 +515,9 @@ struct EvaluationAPITests {
             let bad = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr",
                                              #"{"version": 1, "grille": {"10-1-01": "OUI", "99-9": "R"}}"#, expect: .unprocessableEntity)
             #expect((bad["erreur"] as? String)?.contains("10-1-01") == true && (bad["erreur"] as? String)?.contains("99-9") == true)
+            let unset = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr", #"{"version": 1, "grille": {"10-1-07b": "50"}}"#,
+                                               expect: .unprocessableEntity)
+            #expect((unset["erreur"] as? String)?.contains("seuils ne sont pas encore fixés") == true)
             let partial = try await client.json(.PUT, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr", #"{"version": 1, "grille": {"10-1-01": "R"}}"#)
             let incomplete = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/soumission", as: "chu@lille.fr", expect: .unprocessableEntity)
             #expect((incomplete["erreur"] as? String)?.contains("grille") == true)
@@ -521,6 +535,8 @@ struct EvaluationAPITests {
             let score = try #require(lines.first { $0["indicateur"] as? String == "GRILLE" })
             #expect((score["valeur"] as? String)?.hasPrefix("\(expected.percentage)".replacingOccurrences(of: ".", with: ",")) == true)
             #expect(score["atteint"] as? String == (expected.percentage >= 70 ? "oui" : "non"))
+            let rated = try #require(expected.lines.first { $0.criterionID == "10-1-07a" })
+            #expect(rated.status == .realised && rated.earned == 1 && rated.counted, "85 % ≥ 80 %: the criterion's point is earned")
             let due = try #require(lines.first { $0["indicateur"] as? String == "SANCTION" })
             #expect(due["montant"] as? String == APIAmount.text(sanction.amount))
             // A reviewer corrects one answer: the score follows, in a new results version.

@@ -65,6 +65,41 @@ struct EvaluationAPIController: RouteCollection {
         var montant_par_indicateur: String?; var calendrier: CalendarBody?
         /// A 2018-grid campaign: the grid, the regional target in %, the establishments.
         var grille: String?; var cible_regionale: String?; var titulaires: [GridHolderBody]?
+        /// Thresholds of quantitative criteria, in %: R from `realise_a_partir_de` (or strictly
+        /// above `realise_au_dessus_de`), PR from `partiel_a_partir_de`.
+        var seuils: [String: ThresholdBody]?
+    }
+
+    struct ThresholdBody: Decodable { var realise_a_partir_de: String?; var realise_au_dessus_de: String?; var partiel_a_partir_de: String? }
+
+    static func thresholds(_ body: [String: ThresholdBody]?) throws -> [String: QuantitativeThresholds] {
+        guard let body else { return [:] }
+        guard body.count <= 200 else { throw UserFacingError(.unprocessableEntity, "« seuils » : 200 critères au plus.") }
+        var result: [String: QuantitativeThresholds] = [:]
+        for (id, item) in body {
+            let place = "seuils.\(id.prefix(20))"
+            func rate(_ text: String?, _ field: String) throws -> Decimal? {
+                guard let text else { return nil }
+                guard let value = EvaluationService.number(text) else {
+                    throw UserFacingError(.unprocessableEntity, "« \(place).\(field) » : « \(text.prefix(20)) » n'est pas un taux en % (ex. \"80\").")
+                }
+                return value
+            }
+            let from = try rate(item.realise_a_partir_de, "realise_a_partir_de"), above = try rate(item.realise_au_dessus_de, "realise_au_dessus_de")
+            guard let partial = try rate(item.partiel_a_partir_de, "partiel_a_partir_de"), (from == nil) != (above == nil) else {
+                throw UserFacingError(.unprocessableEntity, "« \(place) » : donnez « partiel_a_partir_de » et soit « realise_a_partir_de », soit « realise_au_dessus_de ».")
+            }
+            do throws(GridError) {
+                if let from {
+                    result[String(id.prefix(40))] = try QuantitativeThresholds(realisedFrom: from, partialFrom: partial)
+                } else {
+                    result[String(id.prefix(40))] = try QuantitativeThresholds(realisedAbove: above ?? 0, partialFrom: partial)
+                }
+            } catch {
+                throw UserFacingError(.unprocessableEntity, "« \(place) » : \(error.description).")
+            }
+        }
+        return result
     }
 
     static func calendar(_ body: CalendarBody?, year: Int) throws -> EvaluationCalendar? {
@@ -103,6 +138,7 @@ struct EvaluationAPIController: RouteCollection {
                 }
                 return value
             },
+            gridThresholds: try Self.thresholds(body.seuils),
             gridHolders: try (body.titulaires ?? []).prefix(5_001).enumerated().map { index, item in
                 guard let finess = item.finess, let products = item.produits_am else {
                     throw UserFacingError(.unprocessableEntity, "« titulaires[\(index)] » : « finess » et « produits_am » sont obligatoires.")

@@ -1,3 +1,4 @@
+import CAQESCore
 import Fluent
 import Foundation
 
@@ -35,6 +36,14 @@ final class EvaluationCampaign: Model, @unchecked Sendable {
 
     var catalogueIDs: [String] { (try? JSONText.decode([String].self, from: catalogues)) ?? [] }
     var isGrid: Bool { kind == "grille_2018" }
+
+    /// A 2018-grid campaign's thresholds of quantitative criteria (criterion → thresholds), as
+    /// the region's COPIL set them after the T0 baseline (stored JSON).
+    @OptionalField(key: "grid_thresholds") var gridThresholds: String?
+
+    var quantitativeThresholds: [String: QuantitativeThresholds] {
+        gridThresholds.flatMap { try? JSONText.decode([String: QuantitativeThresholds].self, from: $0) } ?? [:]
+    }
 }
 
 /// One contract's self-assessment for the campaign's year, with its decisions' procedure. State

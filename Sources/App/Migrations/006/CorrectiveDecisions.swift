@@ -5,7 +5,8 @@ import SQLKit
 /// Corrective decisions and evaluation reminders: a decision belongs to a round (each corrective
 /// decision starts the next one, so a step may be decided again), with a corrective decision's
 /// ground, reason, the final decision already paid and a capped FIR share; an outbox message may
-/// concern a self-assessment, whose state and deadline a reminder checks before it is sent.
+/// concern a self-assessment, whose state and deadline a reminder checks before it is sent; a
+/// 2018-grid campaign keeps the thresholds its region set for the quantitative criteria.
 struct CorrectiveDecisions: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.transaction { database in
@@ -45,11 +46,13 @@ struct CorrectiveDecisions: AsyncMigration {
                 try await sql.raw("DROP TABLE evaluation_decisions_005").run()
             }
             try await database.schema("outbox").field("assessment_id", .uuid).update()
+            try await database.schema("evaluation_campaigns").field("grid_thresholds", .string).update()
         }
     }
 
     func revert(on database: any Database) async throws {
         try await database.schema("outbox").deleteField("assessment_id").update()
+        try await database.schema("evaluation_campaigns").deleteField("grid_thresholds").update()
         // The rounds cannot be folded back into one decision per step: reverting keeps them.
     }
 }

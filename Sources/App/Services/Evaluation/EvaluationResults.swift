@@ -131,8 +131,7 @@ struct EvaluationResults {
     /// A 2018-grid campaign: each submitted grid (or the draft, for the simulation) with the
     /// reviewers' corrections laid over it, scored and sanctioned by CAQESCore.
     func gridLines(of campaign: EvaluationCampaign, assessments: [SelfAssessment], draft: Bool) async throws -> [Line] {
-        guard let id = campaign.gridID else { return [] }
-        let grid = try app.grid(id)
+        guard let grid = try EvaluationService.grid(of: campaign, app: app) else { return [] }
         let target = Decimal(stored: campaign.gridTarget ?? "") ?? 0
         let ids = assessments.compactMap(\.id)
         let reviews = ids.isEmpty ? [] : try await AssessmentReview.query(on: db).filter(\.$assessmentID ~~ ids).sort(\.$createdAt).all()

@@ -102,6 +102,8 @@ struct EvaluationService {
         /// A 2018-grid campaign: the grid, the year's regional target in %, and the establishments.
         var grid: String? = nil
         var gridTarget: Decimal? = nil
+        /// Thresholds of the grid's quantitative criteria, set by the region (COPIL) after the T0.
+        var gridThresholds: [String: QuantitativeThresholds] = [:]
         var gridHolders: [GridHolder] = []
     }
 
@@ -197,7 +199,14 @@ struct EvaluationService {
     /// for its sectors; the score is compared with the year's regional target, and a sanction on
     /// its AM products of N-1 is due when it misses it without improving enough.
     private func createGridCampaign(_ new: NewCampaign, region: String, gridID: String) async throws -> EvaluationCampaign {
-        let grid = try app.grid(gridID)
+        var grid = try app.grid(gridID)
+        var thresholdProblems: [String] = []
+        for (id, thresholds) in new.gridThresholds.sorted(by: { $0.key < $1.key }) {
+            do { grid = try grid.settingThresholds(thresholds, for: id) } catch { thresholdProblems.append("seuils.\(id.prefix(20)) : \(error.description)") }
+        }
+        guard thresholdProblems.isEmpty else {
+            throw UserFacingError(.unprocessableEntity, "Campagne refusée, rien n'est enregistré : " + thresholdProblems.prefix(20).joined(separator: " ; ") + ".")
+        }
         guard let target = new.gridTarget, target > 0, target <= 100 else {
             throw UserFacingError(.unprocessableEntity, "« cible_regionale » : la cible régionale de l'année, en %, est obligatoire avec une grille (ex. \"70\").")
         }
@@ -226,6 +235,7 @@ struct EvaluationService {
         campaign.catalogues = "[]"
         campaign.gridID = grid.id
         campaign.gridTarget = "\(target)"
+        campaign.gridThresholds = new.gridThresholds.isEmpty ? nil : try JSONText.encode(new.gridThresholds)
         campaign.calendar = try JSONText.encode(calendar)
         campaign.envelope = "0.00"
         campaign.sharing = "proportionnel"
@@ -250,15 +260,27 @@ struct EvaluationService {
                                campaign: campaign, calendar: calendar, on: db)
             }
             try await AuditLog.append(on: db, actor: actor.audit, action: "evaluation.campagne", target: "campagne d'évaluation \(try campaign.requireID().uuidString.lowercased())",
-                                      details: "région \(region), année \(new.year), grille \(grid.id), cible \(target) %, \(chosen.count) établissement(s)", at: now)
+                                      details: "région \(region), année \(new.year), grille \(gridID), cible \(target) %, \(chosen.count) établissement(s)"
+                                        + (new.gridThresholds.isEmpty ? "" : ", seuils de \(new.gridThresholds.count) critère(s) quantitatif(s)"), at: now)
         }
         return campaign
     }
 
     /// The 2018 grid of the assessment's campaign, nil for a 2022+ campaign.
     func grid(of assessment: SelfAssessment) async throws -> Grid? {
-        guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: db), campaign.isGrid, let id = campaign.gridID else { return nil }
-        return try app.grid(id)
+        guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: db) else { return nil }
+        return try Self.grid(of: campaign, app: app)
+    }
+
+    /// A campaign's 2018 grid with the thresholds its region set for the quantitative criteria;
+    /// nil for a 2022+ campaign. The one way to read a campaign's grid.
+    static func grid(of campaign: EvaluationCampaign, app: Application) throws -> Grid? {
+        guard campaign.isGrid, let id = campaign.gridID else { return nil }
+        var grid = try app.grid(id)
+        for (criterion, thresholds) in campaign.quantitativeThresholds {
+            grid = (try? grid.settingThresholds(thresholds, for: criterion)) ?? grid
+        }
+        return grid
     }
 
     /// Creates one self-assessment of a campaign being opened (2022+ contract or 2018 grid) and
