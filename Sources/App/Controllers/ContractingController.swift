@@ -69,9 +69,15 @@ struct ContractingController: RouteCollection {
         }
     }
 
+    /// Every listed contract's procedure, folded from its log: the logs are read in a few
+    /// queries (500 contracts each), not one per contract.
     static func procedures(_ contracts: [Contract], service: ContractService) async throws -> [UUID: ContractProcedure] {
         var result: [UUID: ContractProcedure] = [:]
-        for c in contracts { if let id = c.id { result[id] = try ContractService.fold(try await service.events(c)) } }
+        for chunk in contracts.compactMap(\.id).chunked(into: 500) {
+            let logs = Dictionary(grouping: try await ContractEventRecord.query(on: service.db).filter(\.$contractID ~~ Array(chunk)).sort(\.$seq).all(),
+                                  by: \.contractID)
+            for id in chunk { result[id] = try ContractService.fold(logs[id] ?? []) }
+        }
         return result
     }
 
