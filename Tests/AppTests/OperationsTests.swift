@@ -1,4 +1,5 @@
 @testable import App
+import Fluent
 import Foundation
 import Testing
 import Vapor
@@ -118,6 +119,15 @@ struct OperationsTests {
             #expect(created.status == .seeOther)
             var ars = Browser(app)
             #expect(try await ars.login("ars@test.caqes.fr").status == .seeOther)
+            // An expert gets the body whose indicators they review; another role may not have one.
+            let notExpert = try await browser.post("/admin/utilisateurs", form: ["email": "x@test.caqes.fr", "nom": "X", "role": "arsAnalyst", "perimetre": "32",
+                                                                                  "mot_de_passe": testPassword, "organisme_expertise": "OMEDIT"])
+            #expect(notExpert.status == .unprocessableEntity && notExpert.body.string.contains("indique que pour un expert"))
+            let expert = try await browser.post("/admin/utilisateurs", form: ["email": "omedit@test.caqes.fr", "nom": "OMéDIT", "role": "expert", "perimetre": "32",
+                                                                               "mot_de_passe": testPassword, "organisme_expertise": "OMEDIT"])
+            #expect(expert.status == .seeOther)
+            #expect(try await User.query(on: app.db).filter(\.$email == "omedit@test.caqes.fr").first()?.expertBody == "OMEDIT")
+            #expect(try await browser.get("/admin/utilisateurs").body.string.contains("(OMéDIT)"))
         }
     }
 }

@@ -22,13 +22,15 @@ struct UserAdminController: RouteCollection {
         let roles: [SelectOption]
         let errors: [String]
         let form: FormValues
+        /// The bodies an expert reviews for (the catalogue's `review.by`).
+        let expertBodies: [SelectOption]
     }
 
-    struct FormValues: Encodable { var email = ""; var name = ""; var scope = "" }
+    struct FormValues: Encodable { var email = ""; var name = ""; var scope = ""; var expertBody = "" }
 
     struct CreateForm: Content {
         var email: String?; var nom: String?; var role: String?; var perimetre: String?
-        var mot_de_passe: String?; var representant_legal: String?
+        var mot_de_passe: String?; var representant_legal: String?; var organisme_expertise: String?
     }
 
     @Sendable
@@ -40,7 +42,7 @@ struct UserAdminController: RouteCollection {
     func create(req: Request) async throws -> Response {
         let principal = try await req.requirePrincipal()
         let form = try req.content.decode(CreateForm.self)
-        let values = FormValues(email: form.email ?? "", name: form.nom ?? "", scope: form.perimetre ?? "")
+        let values = FormValues(email: form.email ?? "", name: form.nom ?? "", scope: form.perimetre ?? "", expertBody: form.organisme_expertise ?? "")
         guard let role = form.role.flatMap(Role.init(rawValue:)) else {
             let view = try await render(req, errors: ["Choisissez un rôle."], form: values, selectedRole: nil)
             return try await view.encodeResponse(status: .unprocessableEntity, for: req)
@@ -48,7 +50,8 @@ struct UserAdminController: RouteCollection {
         let input = UserService.NewUser(
             email: form.email ?? "", displayName: form.nom ?? "", role: role,
             scopeCodes: (form.perimetre ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init),
-            password: form.mot_de_passe ?? "", legalRepresentative: form.representant_legal == "on")
+            password: form.mot_de_passe ?? "", legalRepresentative: form.representant_legal == "on",
+            expertBody: form.organisme_expertise.flatMap { $0.isEmpty ? nil : String($0.prefix(20)) })
         let service = UserService(db: req.db, app: req.application)
         let problems = try await service.problems(with: input)
         guard problems.isEmpty else {
@@ -83,7 +86,8 @@ struct UserAdminController: RouteCollection {
         let principal = try await req.requirePrincipal()
         let users = try await User.query(on: req.db).with(\.$scopes).sort(\.$email).all()
         let rows = users.map { user in
-            UserRow(email: user.email, name: user.displayName, role: user.roleValue.label,
+            UserRow(email: user.email, name: user.displayName,
+                    role: user.roleValue.label + (user.expertBody.flatMap(ReviewBody.parse).map { " (\($0.description))" } ?? ""),
                     scope: user.scopes.map(\.code).sorted().joined(separator: ", "), active: user.isActive,
                     legalRepresentative: user.isLegalRepresentative,
                     toggleHref: SiteURL.userActivation(user.id!).path, version: user.version)
@@ -92,6 +96,9 @@ struct UserAdminController: RouteCollection {
             layout: LayoutContext(request: req, title: "Utilisateurs", principal: principal, breadcrumbs: [("Utilisateurs", nil)]),
             users: rows,
             roles: Role.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == selectedRole) },
-            errors: errors, form: form))
+            errors: errors, form: form,
+            expertBodies: ReviewBody.allCases.filter { $0 != .ars && $0 != .insurer }.map {
+                SelectOption(value: $0.rawValue, label: $0.description, selected: $0.rawValue == form.expertBody)
+            }))
     }
 }
