@@ -576,6 +576,22 @@ struct EvaluationAPITests {
             #expect(try await client.send(.GET, "/healthz", as: "analyste@ars.fr").status == .ok)
             _ = try await client.json(.POST, "/api/v1/campagnes-evaluation", as: "analyste@ars.fr", #"{"region": "32", "annee": 2023, "partage": "au_hasard"}"#, expect: .unprocessableEntity)
             _ = try await client.json(.POST, "/api/v1/campagnes-evaluation/\(campaign["id"] as? String ?? "")/tirage", as: "analyste@ars.fr", #"{"taille": 0}"#, expect: .unprocessableEntity)
+            // The simulation and the decisions refuse oversized or malformed input, write nothing.
+            let many = (0...100).map { #"{"code": "C\#($0)", "valeurs": {}}"# }.joined(separator: ", ")
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/simulation", as: "chu@lille.fr", #"{"indicateurs": [\#(many)]}"#, expect: .unprocessableEntity)
+            for body in ["", "[]", #"{"indicateurs": [{"code": 3}]}"#, String(repeating: "[", count: 5000)] {
+                let response = try await client.send(.POST, "/api/v1/autoevaluations/\(id)/simulation", as: "chu@lille.fr", body)
+                #expect((400..<500).contains(response.status.code), "simulation \(body.prefix(20)): \(response.status)")
+            }
+            let long = String(repeating: "é", count: 5_001)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr",
+                                      #"{"etape": "decision_corrective", "fondement": "illegalite", "motif": "\#(long)"}"#, expect: .unprocessableEntity)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr",
+                                      #"{"etape": "decision_corrective", "fondement": ["illegalite"], "motif": "x"}"#, expect: .unprocessableEntity)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr",
+                                      #"{"etape": "decision_corrective", "fondement": "illegalite", "motif": "x"}"#, expect: .conflict)
+            _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/cloture", as: "analyste@ars.fr", #"{"x": 1}"#, expect: .conflict)
+            #expect(try await EvaluationDecision.query(on: app.db).count() == 0)
             let form = try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr")
             #expect(form["version"] as? Int == 1)
         }

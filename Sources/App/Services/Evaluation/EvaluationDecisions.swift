@@ -182,6 +182,8 @@ struct EvaluationDecisions {
         if step != .corrective, request.ground != nil || request.reason != nil {
             throw UserFacingError(.unprocessableEntity, "« fondement » et « motif » ne s'emploient qu'avec une décision corrective (etape : decision_corrective).")
         }
+        var ground: CorrectionGround?, reason: String?
+        if step == .corrective { (ground, reason) = try Self.correctionInput(request) }
         let events = try await events(assessment)
         let procedure = try Self.fold(events)
         guard step.issuedFrom.contains(procedure.state) else {
@@ -193,9 +195,11 @@ struct EvaluationDecisions {
         // The round's corrective decision and the final decision it withdrew, past round 1.
         let corrective = step == .corrective ? nil : earlier.last { $0.step == DecisionStep.corrective.rawValue && $0.round == round }
         let withdrawn = earlier.last { $0.step == DecisionStep.final.rawValue && $0.round < round }
-        var ground: CorrectionGround?, reason: String?
-        if step == .corrective {
-            (ground, reason) = try Self.correctionGrounds(request, withdrawn: withdrawn, today: today)
+        if let ground, step == .corrective {
+            guard let withdrawn else { throw UserFacingError(.conflict, "Aucune décision définitive à corriger.") }
+            do { try ground.check(decidedOn: LegalClock.today(withdrawn.createdAt), today: today) } catch {
+                throw UserFacingError(.conflict, error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+            }
         } else if let corrective {
             ground = corrective.ground.flatMap(CorrectionGround.init(rawValue:))
             reason = corrective.reason
@@ -303,9 +307,9 @@ struct EvaluationDecisions {
         return decision
     }
 
-    /// A corrective decision's ground and reason, checked: the reason in the director's words,
-    /// a known ground, still within its time limit (CRPA L242-1).
-    static func correctionGrounds(_ request: IssueRequest, withdrawn: EvaluationDecision?, today: LocalDate) throws -> (CorrectionGround, String) {
+    /// A corrective decision's ground and reason as the director gives them: the reason in their
+    /// own words, a known ground (its time limit is checked against the decision it withdraws).
+    static func correctionInput(_ request: IssueRequest) throws -> (CorrectionGround, String) {
         let reason = (request.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else {
             throw UserFacingError(.unprocessableEntity, "« motif » est obligatoire pour une décision corrective : dites ce qui est corrigé et pourquoi.")
@@ -313,10 +317,6 @@ struct EvaluationDecisions {
         guard reason.count <= 5_000 else { throw UserFacingError(.unprocessableEntity, "« motif » : 5 000 caractères au plus.") }
         guard let text = request.ground, let ground = CorrectionGround(rawValue: text) else {
             throw UserFacingError(.unprocessableEntity, "« fondement » : \(request.ground.map { "« \($0.prefix(30)) » inconnu" } ?? "obligatoire") (attendu : illegalite — décision illégale, dans les quatre mois — ou demande_beneficiaire — à la demande de l'établissement, pour une décision plus favorable).")
-        }
-        guard let withdrawn else { throw UserFacingError(.conflict, "Aucune décision définitive à corriger.") }
-        do { try ground.check(decidedOn: LegalClock.today(withdrawn.createdAt), today: today) } catch {
-            throw UserFacingError(.conflict, error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
         }
         return (ground, reason)
     }
