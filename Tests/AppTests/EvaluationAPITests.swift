@@ -123,7 +123,7 @@ struct EvaluationAPITests {
             // Reminders were queued at the opening: 7 and 2 days before the entry deadline (09/10) to
             // the establishment, before the final-decision date (31/12) to the ARS. Submitted, the
             // establishment's entry reminder is dropped when it falls due.
-            let reminders = try await OutboxMessage.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id)).filter(\.$kind == "rappel").all()
+            let reminders = try await OutboxMessage.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id)).filter(\.$kind == "rappel_calendrier").all()
             #expect(reminders.contains { $0.subject.contains("rappel : 7 jours avant l'échéance du 09/10/2024") && $0.recipient == "chu@lille.fr" })
             #expect(reminders.contains { $0.subject.contains("rappel : 2 jours avant l'échéance du 09/10/2024") && $0.recipient == "chu@lille.fr" })
             #expect(reminders.contains { $0.subject.contains("l'échéance du 31/12/2024") && $0.recipient == "dg@ars.fr" })
@@ -360,16 +360,23 @@ struct EvaluationAPITests {
             let told = try await OutboxMessage.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id))
                 .filter(\.$subject ~~ "saisie de l'auto-évaluation close").all()
             #expect(told.map(\.recipient).contains("chu@lille.fr") && told.allSatisfy { $0.body.contains("09/10/2024") })
-            // The entry reminders no longer apply; the evaluation goes on with the stored data.
+            // The entry reminders (two days, two accounts of the CHU) no longer apply; the evaluation
+            // goes on with the stored data.
             app.clock.set(Self.at("2024-11-04"))
             try await Outbox.sendDue(app: app)
-            #expect(try await OutboxMessage.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id)).filter(\.$kind == "rappel")
-                .filter(\.$subject ~~ "09/10/2024").all().allSatisfy { $0.state == Outbox.moot })
+            let entryReminders = try await OutboxMessage.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id))
+                .filter(\.$kind == "rappel_calendrier").filter(\.$subject ~~ "09/10/2024").all()
+            #expect(entryReminders.count == 4 && entryReminders.allSatisfy { $0.state == Outbox.moot })
             _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "analyste@ars.fr", #"{"indicateur": "N1", "decision": "acceptee"}"#, expect: .created)
             let first = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/decisions", as: "dg@ars.fr", #"{"etape": "decision_1"}"#, expect: .created)
             #expect(first["montant_total"] as? String == "9000.00")
             let log = try await EvaluationEventRecord.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id)!).sort(\.$seq).all().map(\.act)
             #expect(log == ["saisie", "cloture_saisie", "decision_1"])
+            // A reminder that falls due after its deadline (a server down for weeks) is dropped.
+            app.clock.set(Self.at("2025-02-01"))
+            try await Outbox.sendDue(app: app)
+            let late = try await OutboxMessage.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id)).filter(\.$subject ~~ "31/12/2024").all()
+            #expect(!late.isEmpty && late.allSatisfy { $0.state == Outbox.moot })
         }
     }
 

@@ -54,6 +54,26 @@ def _decide(ui, label: str):
     ui.wait_text("prise et notifiée")
 
 
+def _second_then_final(ui, platform, form: str, days_later: int, shot: str):
+    """The DG ARS takes the second decision, the EPSM acknowledges it, its fifteen days pass (the
+    expiry job run `days_later` days ahead), the DG ARS takes the final decision; the director
+    stays signed in on the form."""
+    ui.login("director")
+    ui.driver.get(form)
+    _decide(ui, "deuxième décision (montant de l'intéressement)")
+    ui.shot(shot)
+    ui.logout()
+    ui.login("epsm")
+    ui.driver.get(form)
+    _act(ui, "accuse_reception", "Accuser réception")
+    ui.wait_text("période contradictoire en cours")
+    ui.logout()
+    assert "Période contradictoire expirée" in run_jobs_later(platform, days_later)
+    ui.login("director")
+    ui.driver.get(form)
+    _decide(ui, "décision définitive")
+
+
 def test_evaluation(browser, platform, tmp_path):
     ui = browser
     # 1. The EPSM enters its self-assessment: a declared grade, a comment, an action of its plan,
@@ -137,22 +157,8 @@ def test_evaluation(browser, platform, tmp_path):
          text="Les patients en cause sont rattachés à l'EPSM dans les données de l'Assurance Maladie ; le taux est maintenu.")
     ui.wait_text("Acte enregistré : réponse à une observation")
     ui.logout()
-    ui.login("director")
-    ui.driver.get(form)
-    _decide(ui, "deuxième décision (montant de l'intéressement)")
-    ui.shot("decision-2")
-    ui.logout()
-    ui.login("epsm")
-    ui.driver.get(form)
-    _act(ui, "accuse_reception", "Accuser réception")
-    ui.wait_text("période contradictoire en cours")
-    ui.logout()
-
-    # 7. Fifteen days pass; the DG ARS takes the final decision.
-    assert "Période contradictoire expirée" in run_jobs_later(platform, 80)
-    ui.login("director")
-    ui.driver.get(form)
-    _decide(ui, "décision définitive")
+    # 7. The second decision; fifteen days pass; the DG ARS takes the final decision.
+    _second_then_final(ui, platform, form, days_later=80, shot="decision-2")
     assert "définitive" in ui.body()
     history = ui.find("#historique").text
     for step in ("soumission de l'auto-évaluation", "première décision", "observations", "réponse à une observation",
@@ -164,6 +170,8 @@ def test_evaluation(browser, platform, tmp_path):
     # 8. The AM fund finds the EPSM in the payment file, downloads it and records the payment.
     ui.login("insurer")
     _open_campaign(ui)
+    # The board says, under each evaluation, the days it spent in each state.
+    assert "Parcours : campagne ouverte" in ui.find("#tableau").text
     rows = ui.find("#paiements").text
     assert EPSM in rows and "à ordonnancer" in rows
     link = ui.find("#paiements-csv").get_attribute("href")
@@ -204,20 +212,8 @@ def test_evaluation(browser, platform, tmp_path):
     ui.click_and_wait_new_page("//form[@id='revue-HDF-CONCIL']//button[normalize-space()='Enregistrer la revue']")
     ui.wait_text("Revue enregistrée")
     ui.logout()
-    ui.login("director")
-    ui.driver.get(form)
-    _decide(ui, "deuxième décision (montant de l'intéressement)")
+    _second_then_final(ui, platform, form, days_later=100, shot="decision-2-tour-2")
     assert "(tour 2)" in ui.body()
-    ui.logout()
-    ui.login("epsm")
-    ui.driver.get(form)
-    _act(ui, "accuse_reception", "Accuser réception")
-    ui.wait_text("période contradictoire en cours")
-    ui.logout()
-    assert "Période contradictoire expirée" in run_jobs_later(platform, 100)
-    ui.login("director")
-    ui.driver.get(form)
-    _decide(ui, "décision définitive")
     ui.shot("decision-finale-tour-2")
     ui.logout()
 

@@ -141,6 +141,9 @@ enum DemoEvaluation {
             _ = try await service(analyst, "2024-10-23").review(id, .init(indicator: "N1", decision: "acceptee", values: [:], reason: nil))
             try await decide(id, "2024-11-04", receipt: maubeuge, on: "2024-11-06")
         }
+        // Valenciennes' and Maubeuge's periods end on their legal dates, by the expiry jobs.
+        clock.set(at("2024-12-07"))
+        _ = try await JobRunner.runDue(app: app)
         // EPSM: a draft in progress, not submitted.
         if let form = assessment("590034740"), let id = form.id {
             _ = try await service(epsm, "2024-10-04").saveDraft(id, version: form.version, indicators: [

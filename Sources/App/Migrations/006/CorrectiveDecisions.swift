@@ -13,31 +13,18 @@ struct CorrectiveDecisions: AsyncMigration {
             let sql = database as! any SQLDatabase
             if sql.dialect.name == "postgresql" {
                 try await database.schema("evaluation_decisions").deleteUnique(on: "assessment_id", "step").update()
-                try await database.schema("evaluation_decisions")
-                    .field("round", .int, .required, .sql(.default(1)))
-                    .field("ground", .string)
-                    .field("reason", .string)
-                    .field("settled_decision_id", .uuid)
-                    .field("fir_cap", .string)
-                    .unique(on: "assessment_id", "step", "round")
-                    .update()
+                try await Self.roundFields(database.schema("evaluation_decisions")).update()
             } else {
                 // SQLite cannot drop a table constraint: the table is rebuilt. Nothing references
                 // it (events and documents keep the decision's id without a foreign key).
                 try await sql.raw("ALTER TABLE evaluation_decisions RENAME TO evaluation_decisions_005").run()
-                try await database.schema("evaluation_decisions")
+                try await Self.roundFields(database.schema("evaluation_decisions")
                     .id()
                     .field("assessment_id", .uuid, .required, .references("self_assessments", "id"))
                     .field("step", .string, .required)
                     .field("result_version", .int, .required)
                     .field("total_amount", .string, .required)
-                    .field("created_at", .datetime, .required)
-                    .field("round", .int, .required, .sql(.default(1)))
-                    .field("ground", .string)
-                    .field("reason", .string)
-                    .field("settled_decision_id", .uuid)
-                    .field("fir_cap", .string)
-                    .unique(on: "assessment_id", "step", "round")
+                    .field("created_at", .datetime, .required))
                     .create()
                 try await sql.raw("""
                     INSERT INTO evaluation_decisions (id, assessment_id, step, result_version, total_amount, created_at, round)
@@ -48,6 +35,18 @@ struct CorrectiveDecisions: AsyncMigration {
             try await database.schema("outbox").field("assessment_id", .uuid).update()
             try await database.schema("evaluation_campaigns").field("grid_thresholds", .string).update()
         }
+    }
+
+    /// What 006 adds to a decision: its round, a corrective decision's ground and reason, the
+    /// final decision already paid, a capped FIR share; one decision per step and round.
+    static func roundFields(_ schema: SchemaBuilder) -> SchemaBuilder {
+        schema
+            .field("round", .int, .required, .sql(.default(1)))
+            .field("ground", .string)
+            .field("reason", .string)
+            .field("settled_decision_id", .uuid)
+            .field("fir_cap", .string)
+            .unique(on: "assessment_id", "step", "round")
     }
 
     func revert(on database: any Database) async throws {

@@ -16,12 +16,13 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @OptionalField(key: "contract_id") var contractID: UUID?
     /// The self-assessment an evaluation message concerns; its reminders check it, not the contract.
     @OptionalField(key: "assessment_id") var assessmentID: UUID?
-    /// `acte`, `rappel`.
+    /// `acte`; `rappel` (before a contract's or a self-assessment's deadline, which must still be
+    /// theirs); `rappel_calendrier` (before a date of an evaluation campaign's calendar).
     @Field(key: "kind") var kind: String
     @Field(key: "send_after") var sendAfter: Date
-    /// A reminder is sent only if the contract is still in this state with this deadline; for a
-    /// self-assessment, in one of these `|`-separated states, and with this period deadline
-    /// unless it is empty (the entry and final-decision dates are the campaign's).
+    /// A reminder is sent only before its deadline, if the contract is still in this state with
+    /// this deadline; for a self-assessment, in one of these `|`-separated states (and, for a
+    /// `rappel`, with this deadline).
     @OptionalField(key: "expect_state") var expectState: String?
     @OptionalField(key: "expect_deadline") var expectDeadline: String?
     /// `en attente`, `envoyé`, `sans objet`, `échoué`.

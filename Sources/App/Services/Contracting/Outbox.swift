@@ -32,11 +32,17 @@ enum Outbox {
             let claimed = try await sql.update("outbox").set("state", to: SQLBind("en cours"))
                 .where("id", .equal, SQLBind(message.id)).where("state", .equal, SQLBind(pending)).returning("id").all()
             guard !claimed.isEmpty else { continue }
+            // A reminder sent after its deadline (a server down for days) would only confuse.
+            if message.kind.hasPrefix("rappel"), let deadline = message.expectDeadline.flatMap({ try? LocalDate($0) }),
+               LegalClock.today(now) > deadline {
+                message.state = moot
+                try await message.save(on: app.db)
+                continue
+            }
             if let expected = message.expectState, let id = message.assessmentID {
                 let assessment = try await SelfAssessment.find(id, on: app.db)
                 let states = expected.split(separator: "|").map(String.init)
-                let deadline = message.expectDeadline ?? ""
-                if !states.contains(assessment?.state ?? "") || (!deadline.isEmpty && assessment?.deadline != deadline) {
+                if !states.contains(assessment?.state ?? "") || (message.kind == "rappel" && assessment?.deadline != message.expectDeadline) {
                     message.state = moot
                     try await message.save(on: app.db)
                     continue

@@ -30,8 +30,9 @@ enum EvaluationNotifications {
     }
 
     /// Reminders `Notifications.reminderDays` before `deadline` at 08:00 (Paris), to `recipients`;
-    /// each is sent only if the self-assessment is then still in one of `states` (API codes)
-    /// and, when `periodDeadline` is given, its running period still ends on that day.
+    /// each is sent only if the self-assessment is then still in one of `states` (API codes), the
+    /// deadline has not passed, and, for a period's deadline (`rappel`), its running period still
+    /// ends that day; a campaign calendar's date (`rappel_calendrier`) does not move.
     static func remind(_ recipients: [Notifications.Recipient], _ assessment: SelfAssessment, deadline: LocalDate, what: String,
                        states: [EvaluationProcedure.State], periodDeadline: Bool, siteURL: String, at now: Date, on db: any Database) async throws {
         for days in Notifications.reminderDays {
@@ -49,8 +50,9 @@ enum EvaluationNotifications {
 
                                             Ce message est envoyé automatiquement par la plateforme CAQES.
                                             """,
-                                            contract: assessment.contractID, assessment: assessment.id, kind: "rappel", sendAfter: sendAfter,
-                                            expect: (states.map(\.code).joined(separator: "|"), periodDeadline ? deadline.iso : ""), at: now, on: db)
+                                            contract: assessment.contractID, assessment: assessment.id,
+                                            kind: periodDeadline ? "rappel" : "rappel_calendrier", sendAfter: sendAfter,
+                                            expect: (states.map(\.code).joined(separator: "|"), deadline.iso), at: now, on: db)
             }
         }
     }
