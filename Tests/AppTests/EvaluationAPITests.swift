@@ -298,6 +298,8 @@ struct EvaluationAPITests {
             let finalID = try #require(final["id"] as? String)
             #expect(try await client.json(.GET, "/api/v1/decisions/\(finalID)", as: "chu@lille.fr")["etat"] as? String == "retiree")
             #expect(try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr")["etat"] as? String == "reouverte")
+            // A withdrawn final decision is not to be paid: nothing for the CHU until the new one.
+            #expect(!(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/paiements.csv", as: "cpam@am.fr").body.string.contains("590780193;")))
             // Reopened: the reviewer corrects (a send-back is for the analysis only); the new
             // amount goes through a new second decision, not straight to a final one.
             _ = try await client.json(.POST, "/api/v1/autoevaluations/\(id)/revues", as: "analyste@ars.fr",

@@ -27,11 +27,17 @@ public enum CorrectionGround: String, Sendable, CaseIterable, Codable, Hashable,
         }
     }
 
+    /// What a decision's amount is for the establishment: an incentive it receives, or a
+    /// sanction (2018 grid, D13) it pays.
+    public enum Stake: Sendable, Equatable { case incentive, sanction }
+
     /// Checks the amount the corrected decisions state against the withdrawn final decision's: on
-    /// the beneficiary's request the new decision may only be more favourable (equal is allowed:
-    /// the correction may change the facts retained without changing the amount).
-    public func check(corrected: Decimal, withdrawn: Decimal) throws(CorrectionError) {
-        if self == .beneficiaryRequest, corrected < withdrawn {
+    /// the beneficiary's request the new decision may only be more favourable — a higher
+    /// incentive, a lower sanction; equal is allowed: the correction may change the facts retained
+    /// without changing the amount.
+    public func check(corrected: Decimal, withdrawn: Decimal, stake: Stake = .incentive) throws(CorrectionError) {
+        guard self == .beneficiaryRequest else { return }
+        if stake == .incentive ? corrected < withdrawn : corrected > withdrawn {
             throw .lessFavourable(corrected: corrected, withdrawn: withdrawn)
         }
     }

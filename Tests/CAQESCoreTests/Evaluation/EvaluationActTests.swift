@@ -108,7 +108,7 @@ struct EvaluationActTests {
         }
     }
 
-    @Test("On the establishment's request the corrected amount may not be lower; for illegality it may")
+    @Test("On the establishment's request the corrected incentive may not be lower, nor a sanction higher; for illegality they may")
     func favourable() throws {
         let lower = Decimal(string: "8999.99")!
         #expect(throws: CorrectionError.lessFavourable(corrected: lower, withdrawn: 9_000)) {
@@ -116,6 +116,11 @@ struct EvaluationActTests {
         }
         try CorrectionGround.beneficiaryRequest.check(corrected: 9_000, withdrawn: 9_000)
         try CorrectionGround.illegality.check(corrected: 0, withdrawn: 9_000)
+        // A sanction (2018 grid): more favourable is lower.
+        try CorrectionGround.beneficiaryRequest.check(corrected: 20_000, withdrawn: 24_000, stake: .sanction)
+        #expect(throws: CorrectionError.lessFavourable(corrected: Decimal(string: "24000.01")!, withdrawn: 24_000)) {
+            try CorrectionGround.beneficiaryRequest.check(corrected: Decimal(string: "24000.01")!, withdrawn: 24_000, stake: .sanction)
+        }
     }
 
     @Test("A corrected FIR share never takes the envelope past its total (D12)",

@@ -266,7 +266,7 @@ struct EvaluationDecisions {
         let total = lines.reduce(Decimal(0)) { $0 + (Decimal(stored: $1.amount) ?? 0) }
         decision.totalAmount = APIAmount.text(total)
         if step != .corrective, let ground, let withdrawn {
-            do { try ground.check(corrected: total, withdrawn: Decimal(stored: withdrawn.totalAmount) ?? 0) } catch {
+            do { try ground.check(corrected: total, withdrawn: Decimal(stored: withdrawn.totalAmount) ?? 0, stake: campaign.isGrid ? .sanction : .incentive) } catch {
                 throw UserFacingError(.conflict, error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
             }
         }

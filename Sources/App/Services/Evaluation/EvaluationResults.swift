@@ -301,15 +301,20 @@ struct EvaluationResults {
         return total
     }
 
-    /// The payment file's lines: per holder, its latest final decision's paid lines. After a
-    /// corrective decision, when the withdrawn amounts were already ordered or paid, the lines are
-    /// the differences (a negative one is to be recovered).
+    /// The payment file's lines: per holder, its latest final decision's paid lines. A final
+    /// decision a corrective decision withdrew is not paid: nothing is listed for the holder until
+    /// the new final decision. After a corrective decision, when the withdrawn amounts were
+    /// already ordered or paid, the lines are the differences (a negative one is to be recovered).
     func paymentLines(_ campaign: EvaluationCampaign, scope assessments: [SelfAssessment]) async throws -> [PaymentLine] {
         let ids = assessments.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
-        let finals = try await EvaluationDecision.query(on: db).filter(\.$assessmentID ~~ ids).filter(\.$step == DecisionStep.final.rawValue).all()
+        let decided = try await EvaluationDecision.query(on: db).filter(\.$assessmentID ~~ ids)
+            .filter(\.$step ~~ [DecisionStep.final.rawValue, DecisionStep.corrective.rawValue]).all()
+        let finals = decided.filter { $0.step == DecisionStep.final.rawValue }
         let byID = Dictionary(uniqueKeysWithValues: assessments.compactMap { a in a.id.map { ($0, a) } })
+        let lastRound = Dictionary(decided.map { ($0.assessmentID, $0.round) }, uniquingKeysWith: max)
         let latest = Dictionary(finals.map { ($0.assessmentID, $0) }, uniquingKeysWith: { $0.round >= $1.round ? $0 : $1 })
+            .filter { $0.value.round == lastRound[$0.key] }
         let statuses = Dictionary(try await PaymentRecord.query(on: db).filter(\.$campaignID == campaign.requireID()).all()
             .map { ($0.holderFINESS, $0.status) }, uniquingKeysWith: { a, _ in a })
         let paid: Set<String> = ["national", "fir", "sanction"]
