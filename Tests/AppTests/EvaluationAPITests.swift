@@ -298,6 +298,9 @@ struct EvaluationAPITests {
             let finalID = try #require(final["id"] as? String)
             #expect(try await client.json(.GET, "/api/v1/decisions/\(finalID)", as: "chu@lille.fr")["etat"] as? String == "retiree")
             #expect(try await client.json(.GET, "/api/v1/autoevaluations/\(id)", as: "chu@lille.fr")["etat"] as? String == "reouverte")
+            let fundTold = try await OutboxMessage.query(on: app.db).filter(\.$assessmentID == UUID(uuidString: id)).filter(\.$recipient == "cpam@am.fr").all()
+            #expect(fundTold.contains { $0.subject.contains("décision corrective") && $0.body.contains("deux fois") }
+                    && fundTold.contains { $0.subject.contains("décision définitive") }, "the paying fund hears of final and corrective decisions")
             // A withdrawn final decision is not to be paid: nothing for the CHU until the new one.
             #expect(!(try await client.send(.GET, "/api/v1/campagnes-evaluation/\(campaignID)/paiements.csv", as: "cpam@am.fr").body.string.contains("590780193;")))
             // Reopened: the reviewer corrects (a send-back is for the analysis only); the new

@@ -4,9 +4,10 @@ import Foundation
 
 /// The e-mails of an evaluation (D22: French), written in the act's transaction into the outbox:
 /// the opening to each holder with the entry deadline, an indicator sent back, each decision with
-/// its deadline, observations to the ARS; reminders 7 and 2 days before the entry deadline, the
-/// end of each contradictory period and the final-decision date, sent only if the
-/// self-assessment still waits on that deadline (the outbox checks its state and deadline).
+/// its deadline (final and corrective decisions to the paying fund too), observations to the ARS;
+/// reminders 7 and 2 days before the entry deadline, the end of each contradictory period and the
+/// final-decision date, sent only if the self-assessment still waits on that deadline (the outbox
+/// checks its state and deadline).
 enum EvaluationNotifications {
     private static func link(_ assessment: SelfAssessment, siteURL: String) -> String {
         "\(siteURL)/evaluation/autoevaluations/\((assessment.id ?? UUID()).uuidString.lowercased())"
@@ -117,6 +118,16 @@ enum EvaluationNotifications {
 
                        Ouvrir l'évaluation : \(link(assessment, siteURL: siteURL))
                        """, at: now, on: db)
+        // The fund that pays (or recovers) hears of what changes the payment file: a final
+        // decision, and a corrective decision withdrawing one.
+        if step == .final || step == .corrective {
+            let fund = try await Notifications.recipients(scopeKind: .department, code: assessment.departmentCode, roles: [.insurer], on: db)
+            try await send(fund, assessment, subject: step.description,
+                           body: step == .corrective
+                               ? "Le directeur général de l'ARS a retiré la décision définitive de \(assessment.holderName) (FINESS \(assessment.holderFINESS)) par une décision corrective. Motif : \(reason ?? "")\nSes montants ne sont plus à payer : le fichier de paiement portera ceux de la nouvelle décision définitive (la différence, si l'ancien montant a déjà été ordonnancé ou versé).\n\nOuvrir l'évaluation : \(link(assessment, siteURL: siteURL))"
+                               : "Le directeur général de l'ARS a pris la décision définitive de \(assessment.holderName) (FINESS \(assessment.holderFINESS)) : elle figure au fichier de paiement de la campagne.\nDocument : empreinte SHA-256 \(documentSHA).\n\nOuvrir l'évaluation : \(link(assessment, siteURL: siteURL))",
+                           at: now, on: db)
+        }
     }
 
     static func observations(_ assessment: SelfAssessment, act: EvaluationAct, procedure: EvaluationProcedure, siteURL: String,
