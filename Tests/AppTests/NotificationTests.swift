@@ -80,6 +80,9 @@ struct NotificationTests {
             try await browser.login("admin@caqes.fr")
             let page = try await browser.get("/admin/courriels")
             #expect(page.status == .ok && page.body.string.contains(files[0]))
+            // Each message says in French what it is.
+            #expect(page.body.string.contains("<td>acte</td>"))
+            #expect(OutboxController.kindLabel("rappel_calendrier") == "rappel du calendrier de campagne")
             var other = Browser(app)
             try await other.login("dg@ars.fr")
             #expect(try await other.get("/admin/courriels").status == .forbidden)

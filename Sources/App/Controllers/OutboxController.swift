@@ -22,10 +22,19 @@ struct OutboxController: RouteCollection {
         return try await req.view.render("admin/outbox", Page(
             layout: LayoutContext(request: req, title: "Courriels", principal: principal, breadcrumbs: [("Courriels", nil)]),
             rows: messages.map { m in
-                Row(to: "\(m.recipientName) <\(m.recipient)>", subject: m.subject, kind: m.kind, state: m.state,
+                Row(to: "\(m.recipientName) <\(m.recipient)>", subject: m.subject, kind: Self.kindLabel(m.kind), state: m.state,
                     due: FrenchFormat.dateTime(m.sendAfter), sent: m.sentAt.map(FrenchFormat.dateTime) ?? "", file: m.file ?? "", error: m.lastError ?? "")
             },
             transport: settings.smtpURL == nil ? "fichiers .eml (aucun CAQES_SMTP_URL)" : "SMTP",
             directory: Outbox.directory(req.application)))
+    }
+
+    static func kindLabel(_ kind: String) -> String {
+        switch kind {
+        case "acte": "acte"
+        case "rappel": "rappel d'échéance"
+        case "rappel_calendrier": "rappel du calendrier de campagne"
+        default: kind
+        }
     }
 }
