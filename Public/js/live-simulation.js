@@ -1,8 +1,8 @@
 // The establishment's simulation follows its declared values as they are typed: a moment after the
 // last change of a `valeur__…` field, the draft form is sent (same fields, with its CSRF token) to
 // the page's simulation address, which computes on these values without storing anything; the
-// answer updates each indicator's « Simulation sur votre saisie ». One request at a time: an answer
-// that a later change has overtaken is dropped. Without JavaScript, saving the draft shows it.
+// answer updates each indicator's « Simulation sur votre saisie ». An answer that a later change
+// has overtaken is dropped. Without JavaScript, saving the draft shows the simulation.
 (function () {
   var form = document.getElementById("brouillon");
   if (!form || !form.dataset.simulation || !window.fetch || !window.FormData || !window.URLSearchParams) return;
