@@ -462,6 +462,7 @@ struct EvaluationAPITests {
                     #expect(try await browser.post("/evaluation/autoevaluations/\(id)/revues", form: ["indicateur": "N1", "decision": "renvoyee", "motif": "x"]).status == .notFound)
                     #expect(try await browser.post("/evaluation/autoevaluations/\(id)/decisions", form: ["etape": "decision_2"]).status == .notFound)
                     #expect(try await browser.post("/evaluation/autoevaluations/\(id)/soumission", form: [:]).status == .notFound)
+                    #expect(try await browser.post("/evaluation/autoevaluations/\(id)/cloture", form: [:]).status == .notFound)
                     #expect(try await browser.post("/evaluation/autoevaluations/\(id)", form: ["version": "1"]).status == .notFound)
                     #expect(try await browser.post("/evaluation/campagnes/\(campaignID)/paiements", form: ["titulaire": "590780193", "statut": "paye"]).status == .notFound)
                     #expect(try await browser.get("/evaluation/campagnes/\(campaignID)/paiements.xlsx").status == .notFound)

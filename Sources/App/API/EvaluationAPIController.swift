@@ -473,7 +473,7 @@ struct EvaluationCampaignDTO: Content {
     var autoevaluations: [Item]
 
     static func make(_ campaign: EvaluationCampaign, service: EvaluationService) async throws -> EvaluationCampaignDTO {
-        let calendar = (try? JSONText.decode(EvaluationCalendar.self, from: campaign.calendar)) ?? .standard(year: campaign.year)
+        let calendar = campaign.evaluationCalendar
         let visibleDraw = service.actor.role == .arsAnalyst || service.actor.role == .arsDirector || service.actor.role == .admin
         return EvaluationCampaignDTO(
             id: try campaign.requireID(), region: campaign.regionCode, annee: campaign.year, type: campaign.kind, catalogues: campaign.catalogueIDs,

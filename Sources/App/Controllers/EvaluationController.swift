@@ -154,7 +154,7 @@ struct EvaluationController: RouteCollection {
         let (principal, service) = try await Self.context(req)
         let campaign = try await service.findCampaign(Self.id(req))
         let campaignID = try campaign.requireID().uuidString.lowercased()
-        let calendar = (try? JSONText.decode(EvaluationCalendar.self, from: campaign.calendar)) ?? .standard(year: campaign.year)
+        let calendar = campaign.evaluationCalendar
         let today = LegalClock.today(req.now)
         let current = calendar.phase(on: today)?.code
         let assessments = try await service.assessments(of: campaign)
@@ -473,9 +473,9 @@ struct EvaluationController: RouteCollection {
         let canSubmit = principal.role == .establishment
             && (state == .open || state == .selfAssessment || (state == .analysis && dto.indicateurs.contains { $0.statut == IndicatorStatus.sentBack.rawValue }))
         // The ARS closes the entry of an establishment that submitted nothing by the deadline.
-        let entryEnd = ((try? JSONText.decode(EvaluationCalendar.self, from: campaign.calendar)) ?? .standard(year: campaign.year)).entryEnd
-        let canClose = (principal.role == .arsAnalyst || principal.role == .arsDirector) && !campaign.isGrid
-            && (state == .open || state == .selfAssessment) && LegalClock.today(req.now) > entryEnd
+        let entryEnd = campaign.evaluationCalendar.entryEnd
+        let canClose = (principal.role == .arsAnalyst || principal.role == .arsDirector)
+            && EvaluationService.entryClosureRefusal(assessment, campaign: campaign, today: LegalClock.today(req.now)) == nil
         let documents = try await service.documents(assessment)
         return try await req.view.render("evaluation/assessment", AssessmentPage(
             layout: LayoutContext(request: req, title: "Auto-évaluation \(campaign.year) — \(assessment.holderName)", principal: principal,

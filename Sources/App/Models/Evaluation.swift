@@ -41,6 +41,11 @@ final class EvaluationCampaign: Model, @unchecked Sendable {
     /// the region's COPIL set them after the T0 baseline (stored JSON).
     @OptionalField(key: "grid_thresholds") var gridThresholds: String?
 
+    /// The campaign's phase calendar (the standard one if the stored one cannot be read).
+    var evaluationCalendar: EvaluationCalendar {
+        (try? JSONText.decode(EvaluationCalendar.self, from: calendar)) ?? .standard(year: year)
+    }
+
     var quantitativeThresholds: [String: QuantitativeThresholds] {
         gridThresholds.flatMap { try? JSONText.decode([String: QuantitativeThresholds].self, from: $0) } ?? [:]
     }

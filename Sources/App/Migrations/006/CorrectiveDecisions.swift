@@ -6,7 +6,8 @@ import SQLKit
 /// decision starts the next one, so a step may be decided again), with a corrective decision's
 /// ground, reason, the final decision already paid and a capped FIR share; an outbox message may
 /// concern a self-assessment, whose state and deadline a reminder checks before it is sent; a
-/// 2018-grid campaign keeps the thresholds its region set for the quantitative criteria.
+/// 2018-grid campaign keeps the thresholds its region set for the quantitative criteria; results
+/// are indexed per holder.
 struct CorrectiveDecisions: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.transaction { database in
@@ -34,6 +35,8 @@ struct CorrectiveDecisions: AsyncMigration {
             }
             try await database.schema("outbox").field("assessment_id", .uuid).update()
             try await database.schema("evaluation_campaigns").field("grid_thresholds", .string).update()
+            // A decision's lines are read per holder (its document, the payment file).
+            try await sql.raw("CREATE INDEX evaluation_results_holder ON evaluation_results (campaign_id, version, holder_finess)").run()
         }
     }
 
@@ -50,6 +53,7 @@ struct CorrectiveDecisions: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        try await (database as! any SQLDatabase).raw("DROP INDEX IF EXISTS evaluation_results_holder").run()
         try await database.schema("outbox").deleteField("assessment_id").update()
         try await database.schema("evaluation_campaigns").deleteField("grid_thresholds").update()
         // The rounds cannot be folded back into one decision per step: reverting keeps them.

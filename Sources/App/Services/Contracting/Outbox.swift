@@ -7,8 +7,8 @@ import Vapor
 
 /// Sends the outbox: messages due now go out through SMTP (`CAQES_SMTP_URL`, STARTTLS and
 /// authentication) or, without it, are written as `.eml` files in the store's `outbox/` folder
-/// (development, demo). A reminder whose contract or self-assessment has moved on is dropped
-/// (« sans objet »).
+/// (development, demo). A reminder whose contract or self-assessment has moved on, or whose
+/// deadline has passed, is dropped (« sans objet »).
 enum Outbox {
     static let pending = "en attente", sent = "envoyé", moot = "sans objet", failed = "échoué"
     static let maxAttempts = 5

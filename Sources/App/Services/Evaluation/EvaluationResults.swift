@@ -215,8 +215,12 @@ struct EvaluationResults {
         return run
     }
 
-    func lines(_ campaign: EvaluationCampaign, version: Int) async throws -> [EvaluationResultRecord] {
-        try await EvaluationResultRecord.query(on: db).filter(\.$campaignID == campaign.requireID()).filter(\.$version == version).sort(\.$seq).all()
+    /// A stored version's lines, all of them or one holder's, or one kind's.
+    func lines(_ campaign: EvaluationCampaign, version: Int, holder: String? = nil, kind: String? = nil) async throws -> [EvaluationResultRecord] {
+        var query = EvaluationResultRecord.query(on: db).filter(\.$campaignID == (try campaign.requireID())).filter(\.$version == version)
+        if let holder { query = query.filter(\.$holderFINESS == holder) }
+        if let kind { query = query.filter(\.$kind == kind) }
+        return try await query.sort(\.$seq).all()
     }
 
     func runs(_ campaign: EvaluationCampaign) async throws -> [EvaluationResultRun] {
@@ -266,8 +270,8 @@ struct EvaluationResults {
     /// The lines a decision states for its holder: its result version's, without the FIR share
     /// for a first decision, with the FIR share capped where a correction capped it (D12).
     func decidedLines(_ decision: EvaluationDecision, holder: String, campaign: EvaluationCampaign) async throws -> [EvaluationResultRecord] {
-        let lines = try await lines(campaign, version: decision.resultVersion)
-            .filter { $0.holderFINESS == holder && (decision.step != DecisionStep.first.rawValue || $0.kind != "fir") }
+        let lines = try await lines(campaign, version: decision.resultVersion, holder: holder)
+            .filter { decision.step != DecisionStep.first.rawValue || $0.kind != "fir" }
         if let cap = decision.firCap, let fir = lines.first(where: { $0.kind == "fir" }) { Self.cap(fir, to: cap) }
         return lines
     }
@@ -293,7 +297,7 @@ struct EvaluationResults {
         for (assessmentID, decision) in latest {
             if let cap = decision.firCap { total += Decimal(stored: cap) ?? 0; continue }
             if byVersion[decision.resultVersion] == nil {
-                byVersion[decision.resultVersion] = try await lines(campaign, version: decision.resultVersion).filter { $0.kind == "fir" }
+                byVersion[decision.resultVersion] = try await lines(campaign, version: decision.resultVersion, kind: "fir")
             }
             total += (byVersion[decision.resultVersion] ?? []).filter { $0.holderFINESS == holders[assessmentID] }
                 .reduce(Decimal(0)) { $0 + (Decimal(stored: $1.amount) ?? 0) }

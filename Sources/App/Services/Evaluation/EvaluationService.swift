@@ -687,19 +687,13 @@ struct EvaluationService {
         guard actor.role == .arsAnalyst || actor.role == .arsDirector else {
             throw UserFacingError(.forbidden, "La saisie d'un établissement qui n'a rien soumis est close par l'ARS.")
         }
-        let state = EvaluationProcedure.State(code: assessment.state) ?? .closed
-        guard state == .open || state == .selfAssessment else {
-            throw UserFacingError(.conflict, "L'auto-évaluation est « \(state.description) » : la saisie n'est plus ouverte.")
-        }
         guard let campaign = try await EvaluationCampaign.find(assessment.campaignID, on: db) else { throw UserFacingError.notFound() }
-        guard !campaign.isGrid else {
-            throw UserFacingError(.conflict, "Campagne sur la grille 2018 : la clôture sans soumission n'y est pas prévue (la grille se remplit critère par critère) ; relancez l'établissement.")
-        }
-        let calendar = (try? JSONText.decode(EvaluationCalendar.self, from: campaign.calendar)) ?? .standard(year: campaign.year)
         let today = LegalClock.today(now)
-        guard today > calendar.entryEnd else {
-            throw UserFacingError(.conflict, "La saisie reste ouverte à l'établissement jusqu'au \(calendar.entryEnd) inclus : elle ne se clôt qu'après.")
+        if let refusal = Self.entryClosureRefusal(assessment, campaign: campaign, today: today) {
+            throw UserFacingError(.conflict, refusal)
         }
+        let state = EvaluationProcedure.State(code: assessment.state) ?? .closed
+        let calendar = campaign.evaluationCalendar
         let id = try assessment.requireID()
         let note = "Aucune auto-évaluation soumise à l'échéance du \(calendar.entryEnd) : saisie close par l'ARS le \(today). Les valeurs déclaratives manquent ; l'évaluation se poursuit sur les données importées."
         try await db.transaction { db in
@@ -716,6 +710,23 @@ struct EvaluationService {
                                       details: "\(fresh.holderFINESS) : saisie close après l'échéance du \(calendar.entryEnd), rien de soumis ; rapport \(report.prefix(16))…", at: now)
         }
         return try await findAssessment(id)
+    }
+
+    /// Why the entry of this self-assessment may not be closed today, nil when it may: still open
+    /// to the establishment (a_saisir, saisie), its deadline past, not a 2018-grid campaign.
+    static func entryClosureRefusal(_ assessment: SelfAssessment, campaign: EvaluationCampaign, today: LocalDate) -> String? {
+        let state = EvaluationProcedure.State(code: assessment.state) ?? .closed
+        guard state == .open || state == .selfAssessment else {
+            return "L'auto-évaluation est « \(state.description) » : la saisie n'est plus ouverte."
+        }
+        guard !campaign.isGrid else {
+            return "Campagne sur la grille 2018 : la clôture sans soumission n'y est pas prévue (la grille se remplit critère par critère) ; relancez l'établissement."
+        }
+        let entryEnd = campaign.evaluationCalendar.entryEnd
+        guard today > entryEnd else {
+            return "La saisie reste ouverte à l'établissement jusqu'au \(entryEnd) inclus : elle ne se clôt qu'après."
+        }
+        return nil
     }
 
     // MARK: Review
